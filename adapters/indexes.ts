@@ -1,0 +1,31 @@
+import mongoose from 'mongoose';
+import { serverFacts } from './connection.ts';
+import { collectionFor } from './oidc-adapter.ts';
+import { expiringCollections } from './sweeper.ts';
+import { ClientModel } from './clients.ts';
+import { TenantModel } from './tenants.ts';
+import { UserModel } from './users.ts';
+
+/**
+ * Creates the indexes every lookup needs. Expiring collections get a plain `expiresAt` index for
+ * the sweeper, and a TTL index instead where the server has them (real MongoDB).
+ */
+export async function ensureIndexes(): Promise<void> {
+  await Promise.all([
+    TenantModel.createIndexes(),
+    UserModel.createIndexes(),
+    ClientModel.createIndexes(),
+  ]);
+
+  const ttl = serverFacts().ttlIndexes;
+  for (const name of expiringCollections) {
+    const rows = mongoose.connection.collection(name);
+    await rows.createIndex({ expiresAt: 1 }, ttl ? { expireAfterSeconds: 0 } : {});
+    if (name === 'login_attempts') continue;
+    await rows.createIndex({ tenant: 1, grantId: 1 });
+  }
+  await mongoose.connection.collection(collectionFor('Session')).createIndex({ tenant: 1, uid: 1 });
+  await mongoose.connection
+    .collection(collectionFor('DeviceCode'))
+    .createIndex({ tenant: 1, userCode: 1 });
+}

@@ -1,0 +1,115 @@
+import mongoose from 'mongoose';
+import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { findClientMetadata } from './clients.ts';
+
+/**
+ * oidc-provider storage: one collection per model (`oidc_session`, `oidc_access_token`, ...), each
+ * document keyed `tenant:id`. The payload is kept as a JSON string, so claim names with dots or
+ * dollar signs never meet the server's field-name rules. `expiresAt` is checked on every read
+ * (FerretDB has no TTL index) and the sweeper deletes what has expired. Clients are not stored
+ * here: they come from the tenant's client store.
+ */
+
+interface Row {
+  _id: string;
+  tenant: string;
+  payload: string;
+  expiresAt?: Date;
+  grantId?: string;
+  userCode?: string;
+  uid?: string;
+  consumed?: number;
+}
+
+export const expiringModels = [
+  'Session',
+  'AccessToken',
+  'AuthorizationCode',
+  'RefreshToken',
+  'DeviceCode',
+  'ClientCredentials',
+  'InitialAccessToken',
+  'RegistrationAccessToken',
+  'Interaction',
+  'ReplayDetection',
+  'PushedAuthorizationRequest',
+  'Grant',
+  'BackchannelAuthenticationRequest',
+];
+
+export function collectionFor(model: string): string {
+  return `oidc_${model.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()}`;
+}
+
+function live(filter: Record<string, unknown>) {
+  return {
+    ...filter,
+    $or: [{ expiresAt: { $gt: new Date() } }, { expiresAt: { $exists: false } }],
+  };
+}
+
+function reveal(row: Row | null): AdapterPayload | undefined {
+  if (!row) return undefined;
+  const payload = JSON.parse(row.payload) as AdapterPayload;
+  return row.consumed ? { ...payload, consumed: row.consumed } : payload;
+}
+
+function requireString(value: unknown): string {
+  if (typeof value !== 'string') throw new TypeError('adapter lookups take string ids');
+  return value;
+}
+
+export function adapterFor(tenant: string) {
+  return class TenantAdapter implements Adapter {
+    private readonly name: string;
+
+    constructor(name: string) {
+      this.name = name;
+    }
+
+    private get rows() {
+      return mongoose.connection.collection<Row>(collectionFor(this.name));
+    }
+
+    private key(id: string) {
+      return `${tenant}:${requireString(id)}`;
+    }
+
+    async upsert(id: string, payload: AdapterPayload, expiresIn: number) {
+      const fields: Omit<Row, '_id'> = { tenant, payload: JSON.stringify(payload) };
+      if (expiresIn) fields.expiresAt = new Date(Date.now() + expiresIn * 1000);
+      if (payload.grantId) fields.grantId = payload.grantId;
+      if (payload.userCode) fields.userCode = payload.userCode;
+      if (payload.uid) fields.uid = payload.uid;
+      await this.rows.replaceOne({ _id: this.key(id) }, fields, { upsert: true });
+    }
+
+    async find(id: string) {
+      if (this.name === 'Client') return findClientMetadata(tenant, requireString(id));
+      return reveal(await this.rows.findOne(live({ _id: this.key(id) })));
+    }
+
+    async findByUserCode(userCode: string) {
+      return reveal(await this.rows.findOne(live({ tenant, userCode: requireString(userCode) })));
+    }
+
+    async findByUid(uid: string) {
+      return reveal(await this.rows.findOne(live({ tenant, uid: requireString(uid) })));
+    }
+
+    async consume(id: string) {
+      await this.rows.updateOne(
+        { _id: this.key(id) },
+        { $set: { consumed: Math.floor(Date.now() / 1000) } },
+      );
+    }
+
+    async destroy(id: string) {
+      await this.rows.deleteOne({ _id: this.key(id) });
+    }
+
+    async revokeByGrantId(grantId: string) {
+      await this.rows.deleteMany({ tenant, grantId: requireString(grantId) });
+    }
+  };
+}

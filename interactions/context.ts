@@ -1,0 +1,120 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Context } from 'koa';
+import type Provider from 'oidc-provider';
+import type { InteractionResults } from 'oidc-provider';
+import { findTenant, type Tenant } from '../adapters/tenants.ts';
+import { loadAttempt, type LoginAttempt } from '../adapters/login-attempts.ts';
+import { now } from '../provider/clock.ts';
+import { interactionExpired, invalidRequest, unknownTenant } from '../provider/errors.ts';
+import { frameFor, pageLocale, renderPage, type PageFrame } from '../provider/pages.ts';
+import type { Runtime } from '../provider/runtime.ts';
+
+type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+/** Everything a step needs about the sign-in in progress, loaded once per request. */
+export interface Step {
+  runtime: Runtime;
+  tenant: Tenant;
+  provider: Provider;
+  details: InteractionDetails;
+  uid: string;
+  attempt: LoginAttempt | null;
+  frame: PageFrame;
+  /** Base path of this interaction's forms. */
+  action: string;
+  csrf: string;
+  expiresAt: Date;
+}
+
+export async function loadStep(ctx: Context, runtime: Runtime): Promise<Step> {
+  const tenantId = String(ctx.params.tenant);
+  const uid = String(ctx.params.uid);
+  const provider = await runtime.tenants.providerFor(tenantId);
+  const tenant = provider && (await findTenant(tenantId));
+  if (!provider || !tenant) throw unknownTenant(tenantId);
+
+  let details: InteractionDetails;
+  try {
+    details = await provider.interactionDetails(ctx.req, ctx.res);
+  } catch (error) {
+    throw interactionExpired((error as Error).message);
+  }
+  // The cookie names the interaction; a URL naming another one is a stale or forged link.
+  if (details.uid !== uid) throw interactionExpired('interaction cookie does not match the URL');
+
+  const locale = pageLocale(ctx, details.params.ui_locales, tenant.locale);
+  return {
+    runtime,
+    tenant,
+    provider,
+    details,
+    uid,
+    attempt: await loadAttempt(tenantId, uid, now()),
+    frame: frameFor(locale, tenant.name),
+    action: `/realms/${tenantId}/interaction/${uid}`,
+    csrf: csrfToken(runtime, tenantId, uid),
+    expiresAt: new Date(details.exp * 1000),
+  };
+}
+
+/** A form token bound to this interaction: a page from another sign-in cannot post here. */
+function csrfToken(runtime: Runtime, tenantId: string, uid: string): string {
+  return createHmac('sha256', runtime.secrets.cookieKeys[0]!)
+    .update(`csrf:${tenantId}:${uid}`)
+    .digest('base64url');
+}
+
+export function checkCsrf(ctx: Context, step: Step): void {
+  const sent = Buffer.from(readField(ctx, 'csrf') ?? '');
+  const expected = Buffer.from(step.csrf);
+  if (sent.length !== expected.length || !timingSafeEqual(sent, expected)) {
+    throw invalidRequest('form token missing or wrong');
+  }
+}
+
+/**
+ * A form field as a string, or undefined. Arrays and objects (`name[$ne]=x`, JSON bodies) are
+ * never passed on: every field is an untrusted string of bounded length.
+ */
+export function readField(ctx: Context, name: string, maxLength = 1024): string | undefined {
+  const body = (ctx.request as { body?: unknown }).body;
+  if (!body || typeof body !== 'object') return undefined;
+  const value = (body as Record<string, unknown>)[name];
+  if (typeof value !== 'string' || value.length > maxLength) return undefined;
+  return value;
+}
+
+export async function renderStep(
+  ctx: Context,
+  step: Step,
+  view: string,
+  locals: Record<string, unknown> = {},
+  status = 200,
+): Promise<void> {
+  await renderPage(
+    ctx,
+    view,
+    step.frame,
+    { action: step.action, csrf: step.csrf, ...locals },
+    status,
+  );
+}
+
+/** Back to the interaction page after a POST, so a reload never submits twice. */
+export function showAgain(ctx: Context, step: Step, notice?: string): void {
+  ctx.status = 303;
+  ctx.redirect(notice ? `${step.action}?notice=${notice}` : step.action);
+}
+
+/** Ends the interaction with a result and sends the browser back to the authorization. */
+export async function finishInteraction(
+  ctx: Context,
+  step: Step,
+  result: InteractionResults,
+): Promise<void> {
+  const returnTo = await step.provider.interactionResult(ctx.req, ctx.res, result, {
+    mergeWithLastSubmission: false,
+  });
+  ctx.status = 303;
+  ctx.redirect(returnTo);
+}

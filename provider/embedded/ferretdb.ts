@@ -1,0 +1,46 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ConfigError } from '../config.ts';
+import { log } from '../logger.ts';
+import {
+  freePort,
+  startProcess,
+  stopProcess,
+  waitForPort,
+  type EmbeddedProcess,
+} from './processes.ts';
+
+export const ferretdbBinary = fileURLToPath(new URL('../../.local/bin/ferretdb', import.meta.url));
+
+/**
+ * The embedded database: FerretDB 1.24 on SQLite files under `dataDir`, on a free loopback port,
+ * with telemetry and the debug listener off. Used when MONGODB_URI is unset.
+ */
+export async function startFerretDB(dataDir: string): Promise<EmbeddedProcess & { uri: string }> {
+  if (!existsSync(ferretdbBinary)) {
+    throw new ConfigError(
+      'MONGODB_URI',
+      'is unset and the embedded FerretDB is not installed (run scripts/setup-ferretdb.sh)',
+    );
+  }
+  const dir = path.resolve(dataDir, 'ferretdb');
+  mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const child = startProcess(
+    ferretdbBinary,
+    [
+      '--handler=sqlite',
+      `--sqlite-url=file:${dir}/`,
+      `--state-dir=${dir}`,
+      `--listen-addr=127.0.0.1:${port}`,
+      '--telemetry=disable',
+      '--debug-addr=-',
+      '--log-level=warn',
+    ],
+    (line) => log.debug({ service: 'ferretdb' }, line),
+  );
+  await waitForPort(port, 15000, child);
+  log.info({ port, dir }, 'Started the embedded FerretDB');
+  return { uri: `mongodb://127.0.0.1:${port}/idp`, stop: () => stopProcess(child) };
+}

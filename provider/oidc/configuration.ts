@@ -1,0 +1,95 @@
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
+import { findTenant, type Tenant } from '../../adapters/tenants.ts';
+import { findUser } from '../../adapters/users.ts';
+import { adapterFor } from '../../adapters/oidc-adapter.ts';
+import { acrValues } from '../acr.ts';
+import { accountFacts } from '../two-factor/facts.ts';
+import type { Secrets } from '../runtime.ts';
+import { buildInteractionPolicy } from './interaction-policy.ts';
+import { loadExistingGrant } from './grant.ts';
+import { renderLogoutPage, renderProviderError } from './pages.ts';
+
+export const tenantPath = (tenantId: string) => `/realms/${tenantId}`;
+
+/** oidc-provider settings for one tenant. Nothing here is shared between tenants but secrets. */
+export function buildConfiguration(tenant: Tenant, secrets: Secrets): Configuration {
+  const tenantId = tenant._id;
+  const path = tenantPath(tenantId);
+
+  return {
+    adapter: adapterFor(tenantId),
+    jwks: { keys: tenant.signingKeys as never[] },
+    cookies: {
+      keys: secrets.cookieKeys,
+      names: { session: '_session', interaction: '_interaction', resume: '_interaction_resume' },
+      // The session cookie is scoped to the tenant, so signing in to one tenant never
+      // replaces another tenant's session on the same host.
+      long: { httpOnly: true, sameSite: 'lax', path },
+      short: { httpOnly: true, sameSite: 'lax' },
+    },
+    async findAccount(_ctx: KoaContextWithOIDC, sub: string) {
+      const user = await findUser(tenantId, sub);
+      if (!user || user.disabled) return undefined;
+      return {
+        accountId: sub,
+        async claims() {
+          const facts = accountFacts(((await findTenant(tenantId)) ?? tenant).profiles, user);
+          return {
+            sub,
+            preferred_username: user.username,
+            name: user.name ?? user.username,
+            email: user.email ?? undefined,
+            groups: [...new Set([...facts.groups, ...facts.profileGroups])],
+          };
+        },
+      };
+    },
+    // acr and amr ride on the openid scope, so every ID token says how the user signed in.
+    claims: {
+      auth_time: null,
+      iss: null,
+      sid: null,
+      openid: ['sub', 'acr', 'amr'],
+      email: ['email'],
+      profile: ['name', 'preferred_username'],
+      groups: ['groups'],
+    },
+    scopes: ['openid', 'offline_access', 'email', 'profile', 'groups'],
+    acrValues,
+    responseTypes: ['code'],
+    pkce: { required: () => true },
+    clientDefaults: {
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_basic',
+      id_token_signed_response_alg: 'RS256',
+    },
+    features: {
+      devInteractions: { enabled: false },
+      claimsParameter: { enabled: true },
+      revocation: { enabled: true },
+      userinfo: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) => renderLogoutPage(ctx, tenant, form),
+        postLogoutSuccessSource: (ctx) => renderLogoutPage(ctx, tenant),
+      },
+    },
+    interactions: {
+      url: (_ctx, interaction) => `${path}/interaction/${interaction.uid}`,
+      policy: buildInteractionPolicy(tenantId),
+    },
+    loadExistingGrant,
+    renderError: (ctx, out, error) => renderProviderError(ctx, tenant, out, error),
+    rotateRefreshToken: true,
+    ttl: {
+      AccessToken: 60 * 60,
+      AuthorizationCode: 60,
+      IdToken: 60 * 60,
+      Interaction: 60 * 60,
+      Grant: 14 * 24 * 60 * 60,
+      RefreshToken: 14 * 24 * 60 * 60,
+      Session: 14 * 24 * 60 * 60,
+    },
+  };
+}

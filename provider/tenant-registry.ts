@@ -1,0 +1,63 @@
+import Provider from 'oidc-provider';
+import { findTenant } from '../adapters/tenants.ts';
+import type { Config } from './config.ts';
+import { log } from './logger.ts';
+import { buildConfiguration, tenantPath } from './oidc/configuration.ts';
+import type { Secrets } from './runtime.ts';
+import { ensureAccountClient } from './account/client.ts';
+
+export const TENANT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/**
+ * One oidc-provider instance per tenant, created on first use from the tenant's stored settings
+ * and keys. Concurrent first requests share one creation; a tenant that does not exist is not
+ * cached, so creating it later needs no restart.
+ */
+export class TenantRegistry {
+  readonly #providers = new Map<string, Promise<Provider | null>>();
+  readonly #config: Config;
+  readonly #secrets: Secrets;
+
+  constructor(config: Config, secrets: Secrets) {
+    this.#config = config;
+    this.#secrets = secrets;
+  }
+
+  issuerFor(tenantId: string): string {
+    return `${this.#config.publicUrl}${tenantPath(tenantId)}`;
+  }
+
+  async providerFor(tenantId: string): Promise<Provider | null> {
+    if (!TENANT_ID.test(tenantId)) return null;
+    let pending = this.#providers.get(tenantId);
+    if (!pending) {
+      pending = this.#create(tenantId);
+      this.#providers.set(tenantId, pending);
+      pending.then(
+        (provider) => provider || this.#providers.delete(tenantId),
+        () => this.#providers.delete(tenantId),
+      );
+    }
+    return pending;
+  }
+
+  /** Drops the cached instance, so the next request builds it from fresh settings. */
+  evict(tenantId: string): void {
+    this.#providers.delete(tenantId);
+  }
+
+  get size(): number {
+    return this.#providers.size;
+  }
+
+  async #create(tenantId: string): Promise<Provider | null> {
+    const tenant = await findTenant(tenantId);
+    if (!tenant) return null;
+    const issuer = this.issuerFor(tenantId);
+    await ensureAccountClient(tenantId, issuer, this.#secrets);
+    const provider = new Provider(issuer, buildConfiguration(tenant, this.#secrets));
+    provider.proxy = this.#config.trustProxy;
+    log.info({ tenant: tenantId }, 'Started the provider for a tenant');
+    return provider;
+  }
+}

@@ -1,0 +1,50 @@
+import { findTenant, type Tenant } from '../../adapters/tenants.ts';
+import { findUser, type User } from '../../adapters/users.ts';
+import { now } from '../clock.ts';
+import { requestsSecondFactor } from '../acr.ts';
+import { decideEmailCode, type Decision, type SignInMethod } from './decision.ts';
+import { accountFacts, policyOf } from './facts.ts';
+
+/** The decision for one account and request, with the tenant read fresh so changes apply at once. */
+export function decideFor(input: {
+  tenant: Tenant | null;
+  user: User;
+  clientId: string;
+  signIn: SignInMethod;
+  params: Record<string, unknown>;
+}): Decision {
+  return decideEmailCode({
+    policy: policyOf(input.tenant),
+    account: accountFacts(input.tenant?.profiles ?? [], input.user),
+    clientId: input.clientId,
+    signIn: input.signIn,
+    clientRequestsCode: requestsSecondFactor(input.params),
+    now: now(),
+  });
+}
+
+export function signInMethodOf(amr: string[] | undefined): SignInMethod {
+  return amr?.includes('fed') ? 'federated' : 'password';
+}
+
+/** For an existing session: `undefined` when the account is gone or disabled. */
+export async function decideForSession(input: {
+  tenantId: string;
+  accountId: string;
+  amr: string[] | undefined;
+  clientId: string;
+  params: Record<string, unknown>;
+}): Promise<Decision | undefined> {
+  const [tenant, user] = await Promise.all([
+    findTenant(input.tenantId),
+    findUser(input.tenantId, input.accountId),
+  ]);
+  if (!user || user.disabled) return undefined;
+  return decideFor({
+    tenant,
+    user,
+    clientId: input.clientId,
+    signIn: signInMethodOf(input.amr),
+    params: input.params,
+  });
+}
