@@ -1,11 +1,13 @@
 import mongoose from 'mongoose';
-import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import { claimOnce, claimSlot } from './claims.ts';
 
 /**
  * The state of one sign-in in progress, keyed by tenant and interaction: the identifier typed, the
  * account whose password was verified and the email code. The code is only kept as a keyed hash
- * bound to tenant, interaction and account. Every change is one atomic single-document update, so
- * parallel requests and several processes cannot get more tries or uses than the rules allow.
+ * bound to tenant, interaction and account. Every change is one single-document write; the limits
+ * (tries, sends, single use) are enforced by claims (claims.ts), which hold under parallel requests
+ * and across processes even where the server's updates are not atomic.
  * The document expires with the interaction (`expiresAt`, checked on read, swept later).
  */
 
@@ -20,6 +22,9 @@ export interface LoginAttempt {
   identifier?: string;
   accountId?: string;
   accountAt?: Date;
+  /** New each time an account is bound: claims of an earlier binding never count for this one. */
+  binding?: string;
+  codeId?: string;
   codeHash?: string;
   codeTag?: string;
   codeSentAt?: Date;
@@ -60,8 +65,23 @@ export async function recordAccount(
   await attempts().updateOne(
     { _id: keyOf(tenant, uid) },
     {
-      $set: { tenant, uid, accountId, accountAt: now, expiresAt },
-      $unset: { codeHash: '', codeTag: '', codeSentAt: '', codeExpiresAt: '', codeTries: '' },
+      $set: {
+        tenant,
+        uid,
+        accountId,
+        binding: randomUUID(),
+        accountAt: now,
+        expiresAt,
+        codeSends: 0,
+      },
+      $unset: {
+        codeId: '',
+        codeHash: '',
+        codeTag: '',
+        codeSentAt: '',
+        codeExpiresAt: '',
+        codeTries: '',
+      },
     },
     { upsert: true },
   );
@@ -95,8 +115,9 @@ export type IssueResult =
   | { status: 'cooldown' | 'expired' | 'no-account' };
 
 /**
- * Issues a code, replacing any earlier one. The first code of a sign-in fixes the expiry; a resend
- * never moves it (`$min`), so asking again cannot buy an attacker more time.
+ * Issues a code, replacing any earlier one. Each send claims its number (see claims.ts), so two
+ * parallel resends cannot both pass the cooldown. The first code of a sign-in fixes the expiry;
+ * a resend never moves it, so asking again cannot buy an attacker more time.
  */
 export async function issueCode(input: {
   tenant: string;
@@ -106,41 +127,35 @@ export async function issueCode(input: {
   now: Date;
 }): Promise<IssueResult> {
   const { tenant, uid, accountId, now } = input;
-  const code = newCode();
-  const tag = newTag();
-  const updated = await attempts().findOneAndUpdate(
-    {
-      _id: keyOf(tenant, uid),
-      accountId,
-      expiresAt: { $gt: now },
-      $and: [
-        {
-          $or: [
-            { codeSentAt: { $exists: false } },
-            { codeSentAt: { $lte: new Date(now.getTime() - RESEND_AFTER_MS) } },
-          ],
-        },
-        { $or: [{ codeExpiresAt: { $exists: false } }, { codeExpiresAt: { $gt: now } }] },
-      ],
-    },
-    {
-      $set: {
-        codeHash: hashCode(input.secret, tenant, uid, accountId, code),
-        codeTag: tag,
-        codeSentAt: now,
-        codeTries: 0,
-      },
-      $min: { codeExpiresAt: new Date(now.getTime() + CODE_TTL_MS) },
-      $inc: { codeSends: 1 },
-    },
-    { returnDocument: 'after' },
-  );
-  if (updated) return { status: 'issued', code, tag, expiresAt: updated.codeExpiresAt! };
-
   const current = await loadAttempt(tenant, uid, now);
   if (!current || current.accountId !== accountId) return { status: 'no-account' };
   if (current.codeExpiresAt && current.codeExpiresAt <= now) return { status: 'expired' };
-  return { status: 'cooldown' };
+  if (current.codeSentAt && now.getTime() - current.codeSentAt.getTime() < RESEND_AFTER_MS) {
+    return { status: 'cooldown' };
+  }
+
+  const send = (current.codeSends ?? 0) + 1;
+  const sendKey = `${current._id}:${current.binding}:send:${send}`;
+  if (!(await claimOnce(sendKey, current.expiresAt))) return { status: 'cooldown' };
+
+  const code = newCode();
+  const tag = newTag();
+  const expiresAt = current.codeExpiresAt ?? new Date(now.getTime() + CODE_TTL_MS);
+  await attempts().updateOne(
+    { _id: current._id, accountId },
+    {
+      $set: {
+        codeId: randomUUID(),
+        codeHash: hashCode(input.secret, tenant, uid, accountId, code),
+        codeTag: tag,
+        codeSentAt: now,
+        codeExpiresAt: expiresAt,
+        codeTries: 0,
+        codeSends: send,
+      },
+    },
+  );
+  return { status: 'issued', code, tag, expiresAt };
 }
 
 export type VerifyResult = 'verified' | 'invalid' | 'too-many' | 'expired' | 'no-code';
@@ -148,9 +163,9 @@ export type VerifyResult = 'verified' | 'invalid' | 'too-many' | 'expired' | 'no
 const wellFormed = /^\d{6}$/;
 
 /**
- * Checks a submitted code. A try is reserved atomically before the comparison, so parallel
- * submissions never get more than MAX_CODE_TRIES comparisons, and the matching code is consumed
- * by a second conditional update, so it signs in at most once. Malformed input costs a try too.
+ * Checks a submitted code. A try is claimed before the comparison, so parallel submissions never
+ * get more than MAX_CODE_TRIES comparisons per code, and the matching code is used by claiming
+ * it once, so it signs in at most once. Malformed input costs a try too.
  */
 export async function verifyCode(input: {
   tenant: string;
@@ -161,42 +176,29 @@ export async function verifyCode(input: {
   now: Date;
 }): Promise<VerifyResult> {
   const { tenant, uid, accountId, now } = input;
-  const _id = keyOf(tenant, uid);
-  const reserved = await attempts().findOneAndUpdate(
-    {
-      _id,
-      accountId,
-      codeHash: { $exists: true },
-      codeTries: { $lt: MAX_CODE_TRIES },
-      codeExpiresAt: { $gt: now },
-      expiresAt: { $gt: now },
-    },
-    { $inc: { codeTries: 1 } },
-    { returnDocument: 'after' },
+  const current = await loadAttempt(tenant, uid, now);
+  if (!current || current.accountId !== accountId || !current.codeHash || !current.codeId)
+    return 'no-code';
+  if (!current.codeExpiresAt || current.codeExpiresAt <= now) return 'expired';
+
+  const codeKey = `${current._id}:${current.codeId}`;
+  const tryNumber = await claimSlot(`${codeKey}:try`, MAX_CODE_TRIES, current.expiresAt);
+  if (tryNumber === undefined) return 'too-many';
+  await attempts().updateOne(
+    { _id: current._id, codeId: current.codeId },
+    { $max: { codeTries: tryNumber } },
   );
-  if (!reserved) return explainRefusal(tenant, uid, accountId, now);
 
   const code = input.submitted.replace(/\s+/g, '');
-  const expected = Buffer.from(reserved.codeHash!);
+  const expected = Buffer.from(current.codeHash);
   const actual = Buffer.from(hashCode(input.secret, tenant, uid, accountId, code));
   const matches = wellFormed.test(code) && timingSafeEqual(expected, actual);
-  if (!matches) return reserved.codeTries! >= MAX_CODE_TRIES ? 'too-many' : 'invalid';
+  if (!matches) return tryNumber >= MAX_CODE_TRIES ? 'too-many' : 'invalid';
 
-  const consumed = await attempts().findOneAndUpdate(
-    { _id, codeHash: reserved.codeHash! },
+  if (!(await claimOnce(`${codeKey}:used`, current.expiresAt))) return 'no-code';
+  await attempts().updateOne(
+    { _id: current._id, codeId: current.codeId },
     { $unset: { codeHash: '' }, $set: { codeVerifiedAt: now } },
   );
-  return consumed ? 'verified' : 'no-code';
-}
-
-async function explainRefusal(
-  tenant: string,
-  uid: string,
-  accountId: string,
-  now: Date,
-): Promise<VerifyResult> {
-  const current = await loadAttempt(tenant, uid, now);
-  if (!current || current.accountId !== accountId || !current.codeHash) return 'no-code';
-  if ((current.codeTries ?? 0) >= MAX_CODE_TRIES) return 'too-many';
-  return 'expired';
+  return 'verified';
 }

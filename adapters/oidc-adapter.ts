@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
-import type { Adapter, AdapterPayload } from 'oidc-provider';
+import { errors, type Adapter, type AdapterPayload } from 'oidc-provider';
+import { claimOnce } from './claims.ts';
 import { findClientMetadata } from './clients.ts';
 
 /**
@@ -59,6 +60,15 @@ function requireString(value: unknown): string {
   return value;
 }
 
+/** Deletes everything issued under a grant, in every model's collection. */
+async function revokeGrant(tenant: string, grantId: string) {
+  await Promise.all(
+    expiringModels.map((model) =>
+      mongoose.connection.collection<Row>(collectionFor(model)).deleteMany({ tenant, grantId }),
+    ),
+  );
+}
+
 export function adapterFor(tenant: string) {
   return class TenantAdapter implements Adapter {
     private readonly name: string;
@@ -97,9 +107,21 @@ export function adapterFor(tenant: string) {
       return reveal(await this.rows.findOne(live({ tenant, uid: requireString(uid) })));
     }
 
+    /**
+     * Codes and refresh tokens are used once. The claim decides the one winner among parallel
+     * redemptions (claims.ts); a loser gets invalid_grant and, as for any replay, the grant is
+     * revoked (RFC 6749, section 4.1.2).
+     */
     async consume(id: string) {
+      const key = this.key(id);
+      const row = await this.rows.findOne({ _id: key });
+      const expiresAt = row?.expiresAt ?? new Date(Date.now() + 24 * 3600 * 1000);
+      if (!(await claimOnce(`${collectionFor(this.name)}:${key}:consumed`, expiresAt))) {
+        if (row?.grantId) await revokeGrant(tenant, row.grantId);
+        throw new errors.InvalidGrant('already used');
+      }
       await this.rows.updateOne(
-        { _id: this.key(id) },
+        { _id: key },
         { $set: { consumed: Math.floor(Date.now() / 1000) } },
       );
     }

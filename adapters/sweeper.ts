@@ -1,12 +1,17 @@
 import mongoose from 'mongoose';
 import { log } from '../provider/logger.ts';
+import { CLAIMS_COLLECTION } from './claims.ts';
 import { collectionFor, expiringModels } from './oidc-adapter.ts';
 
 /**
  * Deletes expired documents. Reads already ignore them; this only keeps collections small on
  * servers without TTL indexes (FerretDB 1.x). Every process may run it: deletes are idempotent.
  */
-export const expiringCollections = [...expiringModels.map(collectionFor), 'login_attempts'];
+export const expiringCollections = [
+  ...expiringModels.map(collectionFor),
+  'login_attempts',
+  CLAIMS_COLLECTION,
+];
 
 export async function sweepExpired(now = new Date()): Promise<number> {
   let removed = 0;

@@ -31,7 +31,7 @@ export function formatPath(path: Path): string {
 function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
   if (issue.code !== 'invalid_type') return undefined;
   if (issue.input === undefined) return 'is required';
-  return `must be ${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`}`;
+  return `must be ${/^[aeiou]/.test(issue.expected) ? 'an' : 'a'} ${issue.expected}`;
 }
 
 function formatIssues(issues: readonly z.core.$ZodIssue[], base: Path): string[] {

@@ -68,6 +68,10 @@ describe('tenant file import and export', function () {
   });
   beforeEach(wipe);
 
+  it('accepts the example file', function () {
+    expect(validateTenantFile(demo())).to.deep.include({ ok: true });
+  });
+
   it('imports the example and exports the same shape', async function () {
     const summary = await importTenantFile(valid(demo()));
     expect(summary).to.deep.equal({
