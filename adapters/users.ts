@@ -1,3 +1,4 @@
+import { createHash, randomUUID } from 'node:crypto';
 import mongoose, { Schema } from 'mongoose';
 
 /**
@@ -19,12 +20,18 @@ const userSchema = new Schema(
     profile: { type: String },
     groups: { type: [String], default: [] },
     disabled: { type: Boolean, default: false },
+    /** Federated accounts only: who vouches for them (upstream issuer) and as whom (its `sub`). */
+    federatedIssuer: { type: String },
+    federatedSubject: { type: String },
   },
   { collection: 'users', timestamps: true },
 );
 
 userSchema.index({ tenant: 1, usernameKey: 1 }, { unique: true });
 userSchema.index({ tenant: 1, emailKey: 1 });
+// Not unique: FerretDB 1.x has no partial indexes and local accounts lack both fields.
+// provisionFederatedUser keeps the pair unique through the username derived from it.
+userSchema.index({ tenant: 1, federatedIssuer: 1, federatedSubject: 1 });
 
 export interface User {
   _id: string;
@@ -40,6 +47,8 @@ export interface User {
   profile?: string;
   groups: string[];
   disabled: boolean;
+  federatedIssuer?: string;
+  federatedSubject?: string;
   createdAt?: Date;
   updatedAt?: Date;
 }
@@ -61,4 +70,62 @@ export async function findLocalUser(tenant: string, identifier: string): Promise
 
 export async function findUser(tenant: string, id: string): Promise<User | null> {
   return UserModel.findOne({ _id: id, tenant }).lean<User>();
+}
+
+/** The username of a federated account: fixed by (issuer, subject), never by what they typed. */
+export function federatedUsername(issuer: string, subject: string): string {
+  const digest = createHash('sha256').update(`${issuer}\n${subject}`).digest('hex');
+  return `fed-${digest.slice(0, 20)}`;
+}
+
+export interface FederatedIdentity {
+  tenant: string;
+  issuer: string;
+  subject: string;
+  email?: string;
+  name?: string;
+  /** Only for a new account: the upstream's mapping. */
+  profile?: string;
+  groups?: string[];
+}
+
+/**
+ * The account of an upstream identity, created just in time. It is found by (issuer, subject)
+ * only, never by email address: an upstream that sends a local account's address gets an
+ * account of its own, so no identity provider can take over a password account. Email and name
+ * follow the upstream on every login; profile and groups are set once and then belong to the
+ * tenant. Two first logins at once cannot create two accounts: the second insert hits the
+ * unique (tenant, usernameKey) index, as the username is derived from the pair, and then reads
+ * the first one's account.
+ */
+export async function provisionFederatedUser(identity: FederatedIdentity): Promise<User | null> {
+  const { tenant, issuer, subject } = identity;
+  const filter = { tenant, federatedIssuer: issuer, federatedSubject: subject };
+  const username = federatedUsername(issuer, subject);
+  const profile = {
+    ...(identity.email && { email: identity.email, emailKey: lookupKey(identity.email) }),
+    ...(identity.name && { name: identity.name }),
+  };
+  const update = {
+    $set: profile,
+    $setOnInsert: {
+      _id: randomUUID(),
+      username,
+      usernameKey: lookupKey(username),
+      type: 'standard',
+      origin: 'federated',
+      groups: identity.groups ?? [],
+      disabled: false,
+      ...(identity.profile && { profile: identity.profile }),
+    },
+  };
+  try {
+    return await UserModel.findOneAndUpdate(filter, update, {
+      upsert: true,
+      returnDocument: 'after',
+    }).lean<User>();
+  } catch (error) {
+    if ((error as { code?: number }).code !== 11000) throw error;
+    return UserModel.findOne(filter).lean<User>();
+  }
 }

@@ -31,6 +31,7 @@ const schema = z.object({
     .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
     .optional(),
   MAIL_FROM: z.string().min(3).default('Sign-in <no-reply@idp.localhost>'),
+  INBOX_PORT: z.coerce.number().int().min(1).max(65535).default(1080),
   COOKIE_KEYS: secretList.optional(),
   CODE_HASH_SECRET: secret.optional(),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
@@ -46,6 +47,7 @@ export interface Config {
   dataDir: string;
   smtpUrl?: string;
   mailFrom: string;
+  inboxPort: number;
   cookieKeys?: string[];
   codeHashSecret?: string;
   trustProxy: boolean;
@@ -78,6 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: values.DATA_DIR,
     smtpUrl: values.SMTP_URL,
     mailFrom: values.MAIL_FROM,
+    inboxPort: values.INBOX_PORT,
     cookieKeys: values.COOKIE_KEYS,
     codeHashSecret: values.CODE_HASH_SECRET,
     trustProxy: values.TRUST_PROXY === 'true',

@@ -61,7 +61,7 @@ export async function startProvider(
   const database = await openDatabase(config);
   const stops: Array<() => Promise<void> | void> = [() => database.stop()];
 
-  const mail = config.smtpUrl ? undefined : await startMailDev();
+  const mail = config.smtpUrl ? undefined : await startMailDev(config.inboxPort);
   if (mail) stops.unshift(() => mail.stop());
 
   const secrets = await loadSecrets(config);

@@ -40,7 +40,7 @@ export class Browser {
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
     const response = await fetch(url, {
-      method: init.method ?? (body ? 'POST' : 'GET'),
+      method: init.method ?? (body === undefined ? 'GET' : 'POST'),
       headers,
       body,
       redirect: 'manual',

@@ -1,0 +1,116 @@
+import { expect } from 'chai';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, waitForPort } from '../../provider/embedded/processes.ts';
+
+const cli = fileURLToPath(new URL('../../bin/idp.js', import.meta.url));
+const example = fileURLToPath(new URL('../../examples/demo-realm.json', import.meta.url));
+
+function run(args: string[], env: Record<string, string>) {
+  return new Promise<{ code: number | null; out: string }>((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...env } });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk));
+    child.stderr.on('data', (chunk: Buffer) => (out += chunk));
+    child.on('exit', (code) => resolve({ code, out }));
+  });
+}
+
+describe('the embedded defaults', function () {
+  let dataDir: string;
+
+  before(async function () {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'idp-embedded-'));
+  });
+  after(async function () {
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('imports, serves with FerretDB and MailDev on loopback, and stops both on SIGTERM', async function () {
+    this.timeout(90000);
+    const [port, inbox] = await Promise.all([freePort(), freePort()]);
+    const env = {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      INBOX_PORT: String(inbox),
+      MONGODB_URI: '',
+      SMTP_URL: '',
+      LOG_LEVEL: 'warn',
+    };
+
+    const imported = await run(['import', example], env);
+    expect(imported.code, imported.out).to.equal(0);
+    expect(await readdir(path.join(dataDir, 'ferretdb'))).to.not.be.empty;
+
+    const server = spawn(process.execPath, [cli, 'serve'], { env: { ...process.env, ...env } });
+    let out = '';
+    server.stdout.on('data', (chunk: Buffer) => (out += chunk));
+    server.stderr.on('data', (chunk: Buffer) => (out += chunk));
+    const exited = new Promise<number | null>((resolve) => server.on('exit', resolve));
+    try {
+      await waitForPort(port, 30000, server);
+      const discovery = await fetch(
+        `http://127.0.0.1:${port}/realms/demo/.well-known/openid-configuration`,
+      );
+      expect(discovery.status).to.equal(200);
+      expect(((await discovery.json()) as { issuer: string }).issuer).to.equal(
+        `http://127.0.0.1:${port}/realms/demo`,
+      );
+      expect(out).to.contain(`Mail inbox (embedded MailDev): http://127.0.0.1:${inbox}`);
+      const page = await fetch(`http://127.0.0.1:${inbox}/`, { headers: { accept: 'text/html' } });
+      expect(page.status).to.equal(200);
+    } finally {
+      server.kill('SIGTERM');
+    }
+    expect(await exited).to.equal(0);
+    const stillThere = await fetch(`http://127.0.0.1:${inbox}/`).then(
+      () => true,
+      () => false,
+    );
+    expect(stillThere).to.equal(false);
+  });
+
+  it('imports the example again without changing anything', async function () {
+    this.timeout(60000);
+    const result = await run(['import', example], {
+      DATA_DIR: dataDir,
+      MONGODB_URI: '',
+      LOG_LEVEL: 'warn',
+    });
+    expect(result.code, result.out).to.equal(0);
+    const summary = JSON.parse(result.out) as Record<string, { created: number; updated: number }>;
+    for (const kind of ['tenants', 'users', 'clients']) {
+      expect(summary[kind]!.created + summary[kind]!.updated, kind).to.equal(0);
+    }
+  });
+
+  it('refuses an invalid file with the JSON path and imports nothing', async function () {
+    this.timeout(60000);
+    const bad = path.join(dataDir, 'bad.json');
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(
+      bad,
+      JSON.stringify({
+        tenants: [{ id: 'bad', name: 'Bad', users: [{ username: 'x', profile: 'suplier' }] }],
+      }),
+    );
+    const result = await run(['import', bad], {
+      DATA_DIR: dataDir,
+      MONGODB_URI: '',
+      LOG_LEVEL: 'warn',
+    });
+    expect(result.code).to.equal(1);
+    expect(result.out).to.contain('tenants[0].users[0].profile: unknown profile "suplier"');
+    expect(result.out).to.contain('Nothing was imported.');
+    const exported = await run(['export', 'bad'], {
+      DATA_DIR: dataDir,
+      MONGODB_URI: '',
+      LOG_LEVEL: 'warn',
+    });
+    expect(exported.out).to.contain('unknown tenant "bad"');
+  });
+});
