@@ -39,6 +39,31 @@ describe('policy start date: nobody is asked for a code before effectiveFrom', f
     const after = await signInFully(tenant.rp, inbox, user);
     expect(after.tokens.claims()!.amr).to.deep.equal(['pwd', 'otp', 'mfa']);
   });
+
+  it('stops a session from before effectiveFrom at the code step once the policy has started', async function () {
+    const { inbox } = testEnvironment();
+    const effectiveFrom = new Date(Date.now() + 5 * MINUTE);
+    const tenant = await createTenant({
+      twoFactor: { method: 'all', effectiveFrom: effectiveFrom.toISOString() },
+      users: [{ username: 'jan', email: 'jan@supplier.example' }],
+    });
+    const browser = new Browser();
+    const early = await signInFully(
+      tenant.rp,
+      inbox,
+      { username: 'jan', password: PASSWORD },
+      { browser },
+    );
+    expect(early.tokens.claims()!.amr).to.deep.equal(['pwd']);
+
+    advanceClock(6 * MINUTE);
+    const before = inbox.countTo('jan@supplier.example');
+    const pending = await startAuthorization(tenant.rp);
+    const page = await browser.visit(pending.url, { stopAt: REDIRECT_URI });
+    expect(page.url).not.to.contain(REDIRECT_URI);
+    expect(textOf(page.html)).to.contain('Check your email');
+    expect(inbox.countTo('jan@supplier.example')).to.equal(before + 1);
+  });
 });
 
 describe('a user who must enter a code but has no email address', function () {

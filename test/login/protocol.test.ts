@@ -139,7 +139,6 @@ describe('the OpenID Connect protocol around a sign-in', function () {
     const otherJwks = await jwksOf(other.issuer);
     expect(otherJwks.keys).not.to.have.length(0);
     const material = (set: JSONWebKeySet) => set.keys.map((key) => key.n ?? key.x ?? key.kid);
-    expect(material(otherJwks)).not.to.include.members([]);
     for (const key of material(otherJwks)) expect(material(jwks)).not.to.include(key);
 
     let rejected = false;

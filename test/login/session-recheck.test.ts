@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { findLocalUser, UserModel } from '../../adapters/users.ts';
+import { advanceClock, freezeClock } from '../../provider/clock.ts';
 import { en } from '../../provider/messages/en.ts';
 import { decideFor } from '../../provider/two-factor/decide-for.ts';
 import { findTenant } from '../../adapters/tenants.ts';
@@ -72,6 +73,51 @@ describe('an existing session is checked again on every authorization request', 
     const tokens = await finishAuthorization(tenant.rp, callback.url, pending);
     expect(tokens.claims()!.amr).to.deep.equal(['pwd', 'otp', 'mfa']);
     expect(tokens.claims()!.acr).to.equal('urn:idp:acr:mfa');
+
+    // Having passed the code, the session is not asked again.
+    const again = await startAuthorization(tenant.rp, { prompt: 'none' });
+    const silent = await browser.visit(again.url, { stopAt: REDIRECT_URI });
+    expect(callbackError(silent.url)).to.equal(null);
+    const renewed = await finishAuthorization(tenant.rp, silent.url, again);
+    expect(renewed.claims()!.amr).to.deep.equal(['pwd', 'otp', 'mfa']);
+  });
+
+  it('refuses a wrong code and sends a working new one on request when an existing session is asked for the code', async function () {
+    const { inbox } = testEnvironment();
+    const tenant = await groupTenant();
+    const { browser } = await sessionThenGroup(tenant);
+
+    freezeClock();
+    const before = inbox.messages.length;
+    const pending = await startAuthorization(tenant.rp);
+    const page = await browser.visit(pending.url, { stopAt: REDIRECT_URI });
+    const first = codeFrom(await inbox.latestTo(EMAIL, before));
+    const wrong = String((Number(first) + 1) % 1_000_000).padStart(6, '0');
+    const refused = await browser.submit(
+      page,
+      '/email-code',
+      { code: wrong },
+      {
+        stopAt: REDIRECT_URI,
+      },
+    );
+    expect(refused.url).not.to.contain(REDIRECT_URI);
+    expect(textOf(refused.html)).to.contain(en['email-code.invalid']);
+
+    advanceClock(31_000);
+    const sent = inbox.messages.length;
+    await browser.submit(page, '/email-code/resend', {}, { stopAt: REDIRECT_URI });
+    const second = codeFrom(await inbox.latestTo(EMAIL, sent));
+    const callback = await browser.submit(
+      page,
+      '/email-code',
+      { code: second },
+      {
+        stopAt: REDIRECT_URI,
+      },
+    );
+    const tokens = await finishAuthorization(tenant.rp, callback.url, pending);
+    expect(tokens.claims()!.amr).to.deep.equal(['pwd', 'otp', 'mfa']);
   });
 
   it('answers prompt=none with interaction_required once the signed-in user needs the code', async function () {
@@ -99,6 +145,47 @@ describe('an existing session is checked again on every authorization request', 
     expect(callbackError(callback.url)).to.equal(null);
     const tokens = await finishAuthorization(tenant.rp, callback.url, pending);
     expect(tokens.claims()!.amr).to.deep.equal(['pwd']);
+  });
+
+  it('keeps no session for a sign-in stopped at the code page: prompt=none then needs a login', async function () {
+    const tenant = await createTenant({
+      twoFactor: { method: 'all', effectiveFrom: '2026-01-01T00:00:00Z' },
+      users: [{ username: 'jan', email: 'jan@supplier.example' }],
+    });
+    const signIn = await signInWithPassword(tenant.rp, 'jan', PASSWORD);
+    expect(textOf(signIn.afterPassword.html)).to.contain(en['email-code.heading']);
+
+    const pending = await startAuthorization(tenant.rp, { prompt: 'none' });
+    const callback = await signIn.browser.visit(pending.url, { stopAt: REDIRECT_URI });
+    expect(callbackError(callback.url)).to.equal('login_required');
+  });
+
+  it('tells a signed-in user who gained the group but has no email address to contact the administrator', async function () {
+    const { inbox } = testEnvironment();
+    const tenant = await createTenant({
+      twoFactor: { method: 'group', group: '2FA', effectiveFrom: '2026-01-01T00:00:00Z' },
+      users: [{ username: 'kees' }],
+    });
+    const browser = new Browser();
+    const first = await signInFully(
+      tenant.rp,
+      inbox,
+      { username: 'kees', password: PASSWORD },
+      {
+        browser,
+      },
+    );
+    await UserModel.updateOne(
+      { _id: first.tokens.claims()!.sub, tenant: tenant.id },
+      { $push: { groups: '2FA' } },
+    );
+
+    const mails = inbox.messages.length;
+    const pending = await startAuthorization(tenant.rp);
+    const page = await browser.visit(pending.url, { stopAt: REDIRECT_URI });
+    expect(page.url).not.to.contain(REDIRECT_URI);
+    expect(textOf(page.html)).to.contain(en['no-email.body']);
+    expect(inbox.messages.length).to.equal(mails);
   });
 });
 
@@ -148,6 +235,15 @@ describe('an application asking for a second factor with acr_values', function (
     expect(tokens.claims()!.amr).to.deep.equal(['pwd']);
     expect(tokens.claims()!.acr).not.to.equal('urn:idp:acr:mfa');
     expect(inbox.countTo('pat@partner.example')).to.equal(before);
+  });
+
+  it('answers prompt=none with interaction_required when the application steps up a session without the code', async function () {
+    const { inbox } = testEnvironment();
+    const browser = new Browser();
+    await signInFully(tenant.rp, inbox, { username: 'jan', password: PASSWORD }, { browser });
+    const pending = await startAuthorization(tenant.rp, { ...STEP_UP, prompt: 'none' });
+    const callback = await browser.visit(pending.url, { stopAt: REDIRECT_URI });
+    expect(callbackError(callback.url)).to.equal('interaction_required');
   });
 
   it('asks a signed-in user without the code for it when the application steps up', async function () {
