@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import { serverFacts } from './connection.ts';
 import { collectionFor } from './oidc-adapter.ts';
 import { expiringCollections } from './sweeper.ts';
+import { ensureAuditIndexes } from './audit-events.ts';
 import { ClientModel } from './clients.ts';
 import { TenantModel } from './tenants.ts';
 import { UserModel } from './users.ts';

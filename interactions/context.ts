@@ -4,6 +4,7 @@ import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
 import { findTenant, type Tenant } from '../adapters/tenants.ts';
 import { loadAttempt, type LoginAttempt } from '../adapters/login-attempts.ts';
+import { recordAuditEvent, type AuditEvent, type AuditType } from '../adapters/audit-events.ts';
 import { now } from '../provider/clock.ts';
 import { interactionExpired, invalidRequest, unknownTenant } from '../provider/errors.ts';
 import { frameFor, pageLocale, renderPage, type PageFrame } from '../provider/pages.ts';
@@ -117,4 +118,24 @@ export async function finishInteraction(
   });
   ctx.status = 303;
   ctx.redirect(returnTo);
+}
+
+/** An audit event about this sign-in, with who, which application and from where. */
+export async function audit(
+  ctx: Context,
+  step: Step,
+  type: AuditType,
+  account?: string,
+  detail?: AuditEvent['detail'],
+): Promise<void> {
+  await recordAuditEvent({
+    tenant: step.tenant._id,
+    type,
+    account,
+    client: String(step.details.params.client_id),
+    ip: ctx.ip,
+    userAgent: ctx.get('user-agent'),
+    interaction: step.uid,
+    detail,
+  });
 }

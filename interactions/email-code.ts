@@ -8,7 +8,8 @@ import {
   verifyCode,
   type VerifyResult,
 } from '../adapters/login-attempts.ts';
-import { findUser, type User } from '../adapters/users.ts';
+import { findUser, lookupKey, type User } from '../adapters/users.ts';
+import { isExhausted, spend } from '../provider/limits.ts';
 import { ACR_MFA, AMR_EMAIL_CODE } from '../provider/acr.ts';
 import { now } from '../provider/clock.ts';
 import { invalidRequest } from '../provider/errors.ts';
@@ -17,6 +18,7 @@ import { describeBrowser, maskAddress } from '../provider/mask.ts';
 import type { MessageId } from '../provider/i18n.ts';
 import { EMAIL_CODE_PROMPT } from '../provider/oidc/interaction-policy.ts';
 import {
+  audit,
   checkCsrf,
   finishInteraction,
   readField,
@@ -71,6 +73,19 @@ export async function sendNewCode(
   notice = 'sent',
 ): Promise<void> {
   const { runtime, tenant } = step;
+  const current = await loadAttempt(tenant._id, step.uid, now());
+  const sentAt = current?.codeSentAt?.getTime();
+  if (sentAt && now().getTime() - sentAt < RESEND_AFTER_MS) return showAgain(ctx, step, 'cooldown');
+
+  // Sends are budgeted per account and per address, so no one can flood a mailbox.
+  const withinBudget =
+    (await spend('sendsPerAccount', `${tenant._id}:${user._id}`)) &&
+    (await spend('sendsPerAddress', lookupKey(user.email!)));
+  if (!withinBudget) {
+    await audit(ctx, step, 'code.send-limited', user._id);
+    return showAgain(ctx, step, 'send-limit');
+  }
+
   const issued = await issueCode({
     tenant: tenant._id,
     uid: step.uid,
@@ -102,6 +117,7 @@ export async function sendNewCode(
     );
     return showAgain(ctx, step, 'send-failed');
   }
+  await audit(ctx, step, 'code.sent', user._id, { tag: issued.tag });
   showAgain(ctx, step, notice);
 }
 
@@ -111,6 +127,7 @@ const notices: Record<string, { notice?: MessageId; error?: MessageId }> = {
   cooldown: {},
   expired: { error: 'email-code.expired' },
   'send-failed': { error: 'email-code.send-failed' },
+  'send-limit': { error: 'email-code.send-limit' },
 };
 
 const refusals: Record<Exclude<VerifyResult, 'verified'>, MessageId> = {
@@ -157,6 +174,13 @@ export async function submitEmailCode(ctx: Context, step: Step): Promise<void> {
   const user = await codeAccount(step);
   if (!user) return showAgain(ctx, step);
 
+  // Failed codes are budgeted per account across sign-ins, interactions and IP addresses.
+  const failures = `${step.tenant._id}:${user._id}`;
+  if (await isExhausted('codeFailuresPerAccount', failures)) {
+    await audit(ctx, step, 'code.locked', user._id);
+    return showEmailCode(ctx, step, 'email-code.locked');
+  }
+
   const result = await verifyCode({
     tenant: step.tenant._id,
     uid: step.uid,
@@ -170,10 +194,15 @@ export async function submitEmailCode(ctx: Context, step: Step): Promise<void> {
       { tenant: step.tenant._id, interaction: step.uid, account: user._id, result },
       'Refused an email code',
     );
+    await spend('codeFailuresPerAccount', failures);
+    await audit(ctx, step, 'code.failed', user._id, { result });
+    if (await isExhausted('codeFailuresPerAccount', failures))
+      await audit(ctx, step, 'code.locked', user._id);
     step.attempt = await loadAttempt(step.tenant._id, step.uid, now());
     return showEmailCode(ctx, step, refusals[result]);
   }
 
+  await audit(ctx, step, 'signin.succeeded', user._id, { amr: AMR_EMAIL_CODE.join(' ') });
   await finishInteraction(ctx, step, {
     login: { accountId: user._id, amr: AMR_EMAIL_CODE, acr: ACR_MFA },
   });

@@ -1,11 +1,13 @@
 import { hash, verify } from '@node-rs/argon2';
 import type { Context } from 'koa';
 import { recordAccount, recordIdentifier } from '../adapters/login-attempts.ts';
-import { findLocalUser, type User } from '../adapters/users.ts';
+import { findLocalUser, lookupKey, type User } from '../adapters/users.ts';
+import { isExhausted, spend } from '../provider/limits.ts';
 import { ACR_PASSWORD, AMR_PASSWORD } from '../provider/acr.ts';
 import { now } from '../provider/clock.ts';
 import { decideFor } from '../provider/two-factor/decide-for.ts';
 import {
+  audit,
   checkCsrf,
   finishInteraction,
   readField,
@@ -31,16 +33,39 @@ export async function showPassword(ctx: Context, step: Step, error?: string): Pr
   await renderStep(ctx, step, 'password', { identifier: step.attempt?.identifier ?? '', error });
 }
 
-/** Step 2: the password. One generic failure for every reason, so nothing is revealed. */
+/**
+ * Step 2: the password. One generic failure for every reason (unknown user, wrong password,
+ * disabled account), so nothing is revealed. Failures count against the identifier and the
+ * client's IP address; an exhausted budget refuses even the right password until it renews.
+ */
 export async function submitPassword(ctx: Context, step: Step): Promise<void> {
   checkCsrf(ctx, step);
 
   const identifier = step.attempt?.identifier;
   if (!identifier) return showAgain(ctx, step);
 
-  const password = readField(ctx, 'password') ?? '';
   const user = await findLocalUser(step.tenant._id, identifier);
-  if (!(await checkPassword(user, password))) return showPassword(ctx, step, 'password.invalid');
+  // A known account has one budget however it is named (username or email); an unknown
+  // identifier gets the same budget of its own, so both behave alike.
+  const subject = user ? `account:${user._id}` : `identifier:${lookupKey(identifier)}`;
+  const budgets = { id: `${step.tenant._id}:${subject}`, ip: `${step.tenant._id}:${ctx.ip}` };
+  const locked =
+    (await isExhausted('passwordPerIdentifier', budgets.id)) ||
+    (await isExhausted('passwordPerIp', budgets.ip));
+  if (locked) {
+    await audit(ctx, step, 'password.locked', user?._id);
+    return showPassword(ctx, step, 'password.locked');
+  }
+
+  const password = readField(ctx, 'password') ?? '';
+  if (!(await checkPassword(user, password))) {
+    await Promise.all([
+      spend('passwordPerIdentifier', budgets.id),
+      spend('passwordPerIp', budgets.ip),
+    ]);
+    await audit(ctx, step, 'password.failed', user?._id, { knownAccount: Boolean(user) });
+    return showPassword(ctx, step, 'password.invalid');
+  }
 
   const account = user!;
   const decision = decideFor({
@@ -51,6 +76,10 @@ export async function submitPassword(ctx: Context, step: Step): Promise<void> {
     params: step.details.params,
   });
   if (!decision.required) {
+    await audit(ctx, step, 'signin.succeeded', account._id, {
+      amr: AMR_PASSWORD.join(' '),
+      reason: decision.reason,
+    });
     return finishInteraction(ctx, step, {
       login: { accountId: account._id, amr: AMR_PASSWORD, acr: ACR_PASSWORD },
     });

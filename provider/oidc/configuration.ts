@@ -67,7 +67,11 @@ export function buildConfiguration(tenant: Tenant, secrets: Secrets): Configurat
     features: {
       devInteractions: { enabled: false },
       claimsParameter: { enabled: true },
-      revocation: { enabled: true },
+      // An application may revoke only the tokens issued to it (RFC 7009, section 2.1).
+      revocation: {
+        enabled: true,
+        allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId,
+      },
       userinfo: { enabled: true },
       rpInitiatedLogout: {
         enabled: true,

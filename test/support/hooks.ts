@@ -1,7 +1,23 @@
+import mongoose from 'mongoose';
+import { CLAIMS_COLLECTION } from '../../adapters/claims.ts';
 import { resetClock } from '../../provider/clock.ts';
+import { limits } from '../../provider/limits.ts';
 import { startTestEnvironment, stopTestEnvironment } from './environment.ts';
 
-/** Mocha root hooks: one environment for the whole run, and a clock reset after every test. */
+/**
+ * Budgets are product state that outlives a test (and many tests mail the same address), so
+ * each test starts with fresh budgets, as it starts with the real clock.
+ */
+async function resetBudgets() {
+  const claims = mongoose.connection.collection<{ _id: string }>(CLAIMS_COLLECTION);
+  for (const limiter of Object.values(limits)) {
+    await claims.deleteMany({
+      _id: { $gt: `${limiter.keyPrefix}:`, $lt: `${limiter.keyPrefix};` },
+    });
+  }
+}
+
+/** Mocha root hooks: one environment for the whole run; clock and budgets reset after each test. */
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
     this.timeout(60000);
@@ -11,7 +27,8 @@ export const mochaHooks = {
     this.timeout(30000);
     await stopTestEnvironment();
   },
-  afterEach() {
+  async afterEach() {
     resetClock();
+    await resetBudgets();
   },
 };

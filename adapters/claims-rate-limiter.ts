@@ -1,0 +1,97 @@
+import mongoose from 'mongoose';
+import { createRequire } from 'node:module';
+import { RateLimiterRes, type RateLimiterStoreAbstract as StoreBase } from 'rate-limiter-flexible';
+import { nowMs } from '../provider/clock.ts';
+import { CLAIMS_COLLECTION, claimOnce, claimSlot, countSlots } from './claims.ts';
+
+// The library's base for database stores; its package index does not re-export it.
+const RateLimiterStoreAbstract = createRequire(import.meta.url)(
+  'rate-limiter-flexible/lib/RateLimiterStoreAbstract.js',
+) as typeof StoreBase;
+
+interface StoreResult {
+  points: number;
+  expire: number;
+}
+
+/**
+ * rate-limiter-flexible on the claims of claims.ts, so counts hold under parallel requests and
+ * across processes on FerretDB too (its own Mongo store counts with `$inc`, which FerretDB 1.x
+ * loses under concurrency). Fixed windows: each consumed point is one numbered marker in the
+ * current window; a block is a marker that expires when the block ends. Time is the product clock.
+ */
+export class ClaimsRateLimiter extends RateLimiterStoreAbstract {
+  constructor(options: {
+    keyPrefix: string;
+    points: number;
+    duration: number;
+    blockDuration?: number;
+  }) {
+    super({ ...options, storeClient: mongoose });
+  }
+
+  #window(msDuration: number) {
+    const start = Math.floor(nowMs() / msDuration) * msDuration;
+    return { start, end: start + msDuration };
+  }
+
+  async #blockedUntil(rlKey: string): Promise<number | undefined> {
+    const prefix = `${rlKey}:blocked:`;
+    const block = await mongoose.connection
+      .collection<{ _id: string; expiresAt: Date }>(CLAIMS_COLLECTION)
+      .findOne({ _id: { $gt: prefix, $lt: `${prefix}~` }, expiresAt: { $gt: new Date(nowMs()) } });
+    return block?.expiresAt.getTime();
+  }
+
+  async _upsert(
+    rlKey: string,
+    points: number,
+    msDuration: number,
+    forceExpire = false,
+  ): Promise<StoreResult> {
+    if (forceExpire) {
+      const expire = nowMs() + msDuration;
+      await claimOnce(`${rlKey}:blocked:${expire}`, new Date(expire));
+      return { points, expire };
+    }
+
+    const blockedUntil = await this.#blockedUntil(rlKey);
+    if (blockedUntil) return { points: this.points + 1, expire: blockedUntil };
+
+    const window = this.#window(msDuration);
+    let consumed = 0;
+    for (let i = 0; i < points; i++) {
+      consumed =
+        (await claimSlot(
+          `${rlKey}:w${window.start}`,
+          Number.MAX_SAFE_INTEGER,
+          new Date(window.end),
+        )) ?? consumed;
+    }
+    return { points: consumed, expire: window.end };
+  }
+
+  async _get(rlKey: string): Promise<StoreResult | null> {
+    const blockedUntil = await this.#blockedUntil(rlKey);
+    if (blockedUntil) return { points: this.points + 1, expire: blockedUntil };
+    const window = this.#window(this.duration * 1000);
+    const points = await countSlots(`${rlKey}:w${window.start}`);
+    return points ? { points, expire: window.end } : null;
+  }
+
+  async _delete(rlKey: string): Promise<boolean> {
+    const result = await mongoose.connection
+      .collection<{ _id: string }>(CLAIMS_COLLECTION)
+      .deleteMany({ _id: { $gt: `${rlKey}:`, $lt: `${rlKey}:~` } });
+    return result.deletedCount > 0;
+  }
+
+  _getRateLimiterRes(_rlKey: string, changedPoints: number, result: StoreResult): RateLimiterRes {
+    return new RateLimiterRes(
+      Math.max(this.points - result.points, 0),
+      Math.max(result.expire - nowMs(), 0),
+      result.points,
+      result.points === changedPoints,
+    );
+  }
+}
