@@ -60,9 +60,7 @@ describe('sending a new email code', function () {
       signIn.afterPassword,
       '/email-code/resend',
       {},
-      {
-        stopAt: REDIRECT_URI,
-      },
+      { stopAt: REDIRECT_URI },
     );
   }
 

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
+import { findTenant } from '../../adapters/tenants.ts';
 import { findLocalUser, UserModel } from '../../adapters/users.ts';
 import { advanceClock, freezeClock } from '../../provider/clock.ts';
 import { en } from '../../provider/messages/en.ts';
 import { decideFor } from '../../provider/two-factor/decide-for.ts';
-import { findTenant } from '../../adapters/tenants.ts';
 import { Browser, textOf } from '../support/browser.ts';
 import { testEnvironment } from '../support/environment.ts';
 import { codeFrom } from '../support/mail.ts';
@@ -36,9 +36,7 @@ async function sessionThenGroup(tenant: Awaited<ReturnType<typeof groupTenant>>)
     tenant.rp,
     inbox,
     { username: 'nina', password: PASSWORD },
-    {
-      browser,
-    },
+    { browser },
   );
   expect(first.tokens.claims()!.amr).to.deep.equal(['pwd']);
   const sub = first.tokens.claims()!.sub;
@@ -65,9 +63,7 @@ describe('an existing session is checked again on every authorization request', 
       page,
       '/email-code',
       { code: codeFrom(mail) },
-      {
-        stopAt: REDIRECT_URI,
-      },
+      { stopAt: REDIRECT_URI },
     );
     expect(callback.url).to.match(new RegExp(`^${REDIRECT_URI}\\?code=`));
     const tokens = await finishAuthorization(tenant.rp, callback.url, pending);
@@ -97,9 +93,7 @@ describe('an existing session is checked again on every authorization request', 
       page,
       '/email-code',
       { code: wrong },
-      {
-        stopAt: REDIRECT_URI,
-      },
+      { stopAt: REDIRECT_URI },
     );
     expect(refused.url).not.to.contain(REDIRECT_URI);
     expect(textOf(refused.html)).to.contain(en['email-code.invalid']);
@@ -112,9 +106,7 @@ describe('an existing session is checked again on every authorization request', 
       page,
       '/email-code',
       { code: second },
-      {
-        stopAt: REDIRECT_URI,
-      },
+      { stopAt: REDIRECT_URI },
     );
     const tokens = await finishAuthorization(tenant.rp, callback.url, pending);
     expect(tokens.claims()!.amr).to.deep.equal(['pwd', 'otp', 'mfa']);
@@ -171,9 +163,7 @@ describe('an existing session is checked again on every authorization request', 
       tenant.rp,
       inbox,
       { username: 'kees', password: PASSWORD },
-      {
-        browser,
-      },
+      { browser },
     );
     await UserModel.updateOne(
       { _id: first.tokens.claims()!.sub, tenant: tenant.id },
@@ -253,9 +243,7 @@ describe('an application asking for a second factor with acr_values', function (
       tenant.rp,
       inbox,
       { username: 'jan', password: PASSWORD },
-      {
-        browser,
-      },
+      { browser },
     );
     expect(first.tokens.claims()!.amr).to.deep.equal(['pwd']);
 
@@ -268,9 +256,7 @@ describe('an application asking for a second factor with acr_values', function (
       page,
       '/email-code',
       { code: codeFrom(mail) },
-      {
-        stopAt: REDIRECT_URI,
-      },
+      { stopAt: REDIRECT_URI },
     );
     const tokens = await finishAuthorization(tenant.rp, callback.url, pending);
     expect(tokens.claims()!.acr).to.equal('urn:idp:acr:mfa');

@@ -269,12 +269,10 @@ describe('the email-code decision', function () {
   describe('every combination of sign-in, account, policy, date, application and groups', function () {
     const cases = allCases();
 
-    it('covers all 1152 combinations and every reason', function () {
+    it('decides each combination as the rules in DESIGN.md say, in their order', function () {
+      // A shrunken grid would pass vacuously: every dimension and every reason must be in it.
       expect(cases).to.have.length(1152);
       expect(new Set(cases.map((c) => expected(c).reason))).to.have.length(rules.length);
-    });
-
-    it('decides each combination as the rules in DESIGN.md say, in their order', function () {
       const wrong = cases
         .map((c) => ({ case: c, expected: expected(c), actual: decideEmailCode(inputOf(c)) }))
         .filter(
