@@ -2,6 +2,7 @@ import mongoose from 'mongoose';
 import { randomUUID } from 'node:crypto';
 import { now } from '../provider/clock.ts';
 import { log } from '../provider/logger.ts';
+import { countAuditEvent } from '../provider/observability/signals.ts';
 
 /**
  * Audit events, kept in the database for operators: what happened to which account of which
@@ -14,7 +15,35 @@ export type AuditType =
   | 'code.failed'
   | 'code.locked'
   | 'code.send-limited'
-  | 'signin.succeeded';
+  | 'code.send-failed'
+  | 'signin.succeeded'
+  | AdminAuditType;
+
+/** Changes made through the administration API or CLI, and refusals of it. */
+export const adminAuditTypes = [
+  'admin.tenant-created',
+  'admin.tenant-disabled',
+  'admin.client-created',
+  'admin.client-updated',
+  'admin.client-removed',
+  'admin.user-created',
+  'admin.user-updated',
+  'admin.user-disabled',
+  'admin.user-enabled',
+  'admin.password-reset',
+  'admin.user-exempted',
+  'admin.exemption-removed',
+  'admin.exemption-ended',
+  'admin.group-created',
+  'admin.group-removed',
+  'admin.profile-created',
+  'admin.profile-updated',
+  'admin.policy-changed',
+  'admin.sso-changed',
+  'admin.forbidden',
+] as const;
+
+export type AdminAuditType = (typeof adminAuditTypes)[number];
 
 export interface AuditEvent {
   _id: string;
@@ -27,6 +56,12 @@ export interface AuditEvent {
   userAgent?: string;
   interaction?: string;
   detail?: Record<string, string | number | boolean>;
+  /** Administration events: who acted (`tenant/username`, `cli:user` or `system`). */
+  actor?: string;
+  /** Administration events: what was changed, e.g. `user:jan` or `policy`. */
+  target?: string;
+  /** Administration events: each changed field as `{ from, to }` (never a password). */
+  changes?: Record<string, unknown>;
 }
 
 const events = () => mongoose.connection.collection<AuditEvent>('audit_events');
@@ -35,6 +70,7 @@ const events = () => mongoose.connection.collection<AuditEvent>('audit_events');
 export async function recordAuditEvent(event: Omit<AuditEvent, '_id' | 'at'>): Promise<void> {
   const entry: AuditEvent = { _id: randomUUID(), at: now(), ...event };
   if (entry.userAgent) entry.userAgent = entry.userAgent.slice(0, 256);
+  countAuditEvent(event.type, event.tenant, event.detail);
   try {
     await events().insertOne(entry);
   } catch (error) {

@@ -2,7 +2,7 @@ import mongoose from 'mongoose';
 import { createRequire } from 'node:module';
 import { RateLimiterRes, type RateLimiterStoreAbstract as StoreBase } from 'rate-limiter-flexible';
 import { nowMs } from '../provider/clock.ts';
-import { CLAIMS_COLLECTION, claimOnce, claimSlot, countSlots } from './claims.ts';
+import { CLAIMS_COLLECTION, claimOnce, claimSlot, isSlotTaken, slotHint } from './claims.ts';
 
 // The library's base for database stores; its package index does not re-export it.
 const RateLimiterStoreAbstract = createRequire(import.meta.url)(
@@ -36,6 +36,8 @@ export class ClaimsRateLimiter extends RateLimiterStoreAbstract {
   }
 
   async #blockedUntil(rlKey: string): Promise<number | undefined> {
+    // Only limiters with a block duration ever write block markers; skip the read otherwise.
+    if (!(this.blockDuration > 0)) return undefined;
     const prefix = `${rlKey}:blocked:`;
     const block = await mongoose.connection
       .collection<{ _id: string; expiresAt: Date }>(CLAIMS_COLLECTION)
@@ -75,7 +77,9 @@ export class ClaimsRateLimiter extends RateLimiterStoreAbstract {
     const blockedUntil = await this.#blockedUntil(rlKey);
     if (blockedUntil) return { points: this.points + 1, expire: blockedUntil };
     const window = this.#window(this.duration * 1000);
-    const points = await countSlots(`${rlKey}:w${window.start}`);
+    const prefix = `${rlKey}:w${window.start}`;
+    // Whether the budget is used up is exact (is its last slot taken?); below it the hint serves.
+    const points = (await isSlotTaken(prefix, this.points)) ? this.points : await slotHint(prefix);
     return points ? { points, expire: window.end } : null;
   }
 

@@ -36,21 +36,46 @@ export async function claimOnce(key: string, expiresAt: Date): Promise<boolean> 
 
 /**
  * Claims the next of `limit` numbered slots under `prefix` and returns its number (1-based), or
- * undefined when all are taken. Parallel callers each get a different slot.
+ * undefined when all are taken. Parallel callers each get a different slot. The search starts
+ * after a hint of how many are taken; the hint may lag (its writes are not atomic) but never
+ * runs ahead, so it only saves probes. Every read is by `_id`, the one filter FerretDB 1.x serves
+ * from an index.
  */
 export async function claimSlot(
   prefix: string,
   limit: number,
   expiresAt: Date,
 ): Promise<number | undefined> {
-  const taken = await countSlots(prefix);
-  for (let slot = taken + 1; slot <= limit; slot++) {
-    if (await claimOnce(`${prefix}#${String(slot).padStart(4, '0')}`, expiresAt)) return slot;
+  for (let slot = (await slotHint(prefix)) + 1; slot <= limit; slot++) {
+    if (await claimOnce(slotId(prefix, slot), expiresAt)) {
+      await raiseHint(prefix, slot, expiresAt);
+      return slot;
+    }
   }
   return undefined;
 }
 
-/** How many slots under `prefix` are taken (`#` sorts below digits, `$` above them). */
-export async function countSlots(prefix: string): Promise<number> {
-  return markers().countDocuments({ _id: { $gt: `${prefix}#`, $lt: `${prefix}$` } });
+/** Whether slot number `slot` under `prefix` is taken: exact, unlike the hint. */
+export async function isSlotTaken(prefix: string, slot: number): Promise<boolean> {
+  return Boolean(await markers().findOne({ _id: slotId(prefix, slot) }));
 }
+
+/** How many slots are taken, at least (the hint). */
+export async function slotHint(prefix: string): Promise<number> {
+  const hint = await markers().findOne({ _id: hintId(prefix) });
+  return (hint as (Marker & { taken?: number }) | null)?.taken ?? 0;
+}
+
+async function raiseHint(prefix: string, slot: number, expiresAt: Date): Promise<void> {
+  const update = { $max: { taken: slot }, $set: { expiresAt } };
+  try {
+    await markers().updateOne({ _id: hintId(prefix) }, update, { upsert: true });
+  } catch (error) {
+    // Two first claims raced to create the hint; the other one made it, so update that.
+    if (!isDuplicateKey(error)) throw error;
+    await markers().updateOne({ _id: hintId(prefix) }, update);
+  }
+}
+
+const slotId = (prefix: string, slot: number) => `${prefix}#${String(slot).padStart(4, '0')}`;
+const hintId = (prefix: string) => `${prefix}#taken`;

@@ -10,6 +10,7 @@ mongoose.set('sanitizeFilter', true);
 mongoose.set('strictQuery', true);
 mongoose.set('autoIndex', false);
 mongoose.set('autoCreate', false);
+mongoose.set('bufferTimeoutMS', 5000);
 
 export interface ServerFacts {
   /** FerretDB 1.x has no TTL indexes; expiry is then only enforced in queries and by the sweeper. */

@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { serverFacts } from './connection.ts';
-import { collectionFor } from './oidc-adapter.ts';
+import { POINTERS_COLLECTION } from './oidc-adapter.ts';
 import { expiringCollections } from './sweeper.ts';
 import { ensureAuditIndexes } from './audit-events.ts';
 import { ClientModel } from './clients.ts';
@@ -16,17 +16,14 @@ export async function ensureIndexes(): Promise<void> {
     TenantModel.createIndexes(),
     UserModel.createIndexes(),
     ClientModel.createIndexes(),
+    ensureAuditIndexes(),
   ]);
 
   const ttl = serverFacts().ttlIndexes;
   for (const name of expiringCollections) {
     const rows = mongoose.connection.collection(name);
     await rows.createIndex({ expiresAt: 1 }, ttl ? { expireAfterSeconds: 0 } : {});
-    if (name === 'login_attempts') continue;
-    await rows.createIndex({ tenant: 1, grantId: 1 });
+    if (name.startsWith('oidc_') && name !== POINTERS_COLLECTION)
+      await rows.createIndex({ tenant: 1, grantId: 1 });
   }
-  await mongoose.connection.collection(collectionFor('Session')).createIndex({ tenant: 1, uid: 1 });
-  await mongoose.connection
-    .collection(collectionFor('DeviceCode'))
-    .createIndex({ tenant: 1, userCode: 1 });
 }

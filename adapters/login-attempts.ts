@@ -37,8 +37,10 @@ export interface LoginAttempt {
 const attempts = () => mongoose.connection.collection<LoginAttempt>('login_attempts');
 const keyOf = (tenant: string, uid: string) => `${tenant}:${uid}`;
 
+/** By `_id` alone (FerretDB 1.x scans for any other filter); expiry is checked here. */
 export async function loadAttempt(tenant: string, uid: string, now: Date) {
-  return attempts().findOne({ _id: keyOf(tenant, uid), expiresAt: { $gt: now } });
+  const attempt = await attempts().findOne({ _id: keyOf(tenant, uid) });
+  return attempt && attempt.expiresAt > now ? attempt : null;
 }
 
 /** A new identifier starts the sign-in over: any verified password or code is forgotten. */
@@ -156,6 +158,11 @@ export async function issueCode(input: {
     },
   );
   return { status: 'issued', code, tag, expiresAt };
+}
+
+/** The email could not be sent: allow another send at once (the code's expiry stays as it is). */
+export async function releaseResendWait(tenant: string, uid: string): Promise<void> {
+  await attempts().updateOne({ _id: keyOf(tenant, uid) }, { $unset: { codeSentAt: '' } });
 }
 
 export type VerifyResult = 'verified' | 'invalid' | 'too-many' | 'expired' | 'no-code';

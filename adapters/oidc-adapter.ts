@@ -38,15 +38,20 @@ export const expiringModels = [
   'BackchannelAuthenticationRequest',
 ];
 
+export const POINTERS_COLLECTION = 'oidc_pointers';
+
+const pointers = () =>
+  mongoose.connection.collection<{ _id: string; id: string; expiresAt?: Date }>(
+    POINTERS_COLLECTION,
+  );
+
 export function collectionFor(model: string): string {
   return `oidc_${model.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase()}`;
 }
 
-function live(filter: Record<string, unknown>) {
-  return {
-    ...filter,
-    $or: [{ expiresAt: { $gt: new Date() } }, { expiresAt: { $exists: false } }],
-  };
+/** Live means not yet expired; checked here because reads go by `_id` alone (see find). */
+function live(row: Row | null): Row | null {
+  return row && (!row.expiresAt || row.expiresAt > new Date()) ? row : null;
 }
 
 function reveal(row: Row | null): AdapterPayload | undefined {
@@ -85,6 +90,11 @@ export function adapterFor(tenant: string) {
       return `${tenant}:${requireString(id)}`;
     }
 
+    /** Secondary lookups (session uid, device user code) go through a pointer document. */
+    private pointer(field: 'uid' | 'userCode', value: string) {
+      return `${this.name}:${tenant}:${field}:${requireString(value)}`;
+    }
+
     async upsert(id: string, payload: AdapterPayload, expiresIn: number) {
       const fields: Omit<Row, '_id'> = { tenant, payload: JSON.stringify(payload) };
       if (expiresIn) fields.expiresAt = new Date(Date.now() + expiresIn * 1000);
@@ -92,19 +102,39 @@ export function adapterFor(tenant: string) {
       if (payload.userCode) fields.userCode = payload.userCode;
       if (payload.uid) fields.uid = payload.uid;
       await this.rows.replaceOne({ _id: this.key(id) }, fields, { upsert: true });
+      for (const field of ['uid', 'userCode'] as const) {
+        if (!fields[field]) continue;
+        const target = {
+          _id: this.pointer(field, fields[field]),
+          id: this.key(id),
+          expiresAt: fields.expiresAt,
+        };
+        await pointers().replaceOne({ _id: target._id }, target, { upsert: true });
+      }
     }
 
+    /**
+     * Every read filters on `_id` alone: FerretDB 1.x serves only that filter from an index and
+     * scans the collection for any other. Expiry is then checked on the document.
+     */
     async find(id: string) {
       if (this.name === 'Client') return findClientMetadata(tenant, requireString(id));
-      return reveal(await this.rows.findOne(live({ _id: this.key(id) })));
+      return reveal(live(await this.rows.findOne({ _id: this.key(id) })));
+    }
+
+    private async findByPointer(field: 'uid' | 'userCode', value: string) {
+      const found = await pointers().findOne({ _id: this.pointer(field, value) });
+      const row = found && live(await this.rows.findOne({ _id: found.id }));
+      // A pointer outlives a replaced document; it counts only while the document agrees.
+      return reveal(row && row[field] === value ? row : null);
     }
 
     async findByUserCode(userCode: string) {
-      return reveal(await this.rows.findOne(live({ tenant, userCode: requireString(userCode) })));
+      return this.findByPointer('userCode', userCode);
     }
 
     async findByUid(uid: string) {
-      return reveal(await this.rows.findOne(live({ tenant, uid: requireString(uid) })));
+      return this.findByPointer('uid', uid);
     }
 
     /**

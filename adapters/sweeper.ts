@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import { log } from '../provider/logger.ts';
 import { CLAIMS_COLLECTION } from './claims.ts';
-import { collectionFor, expiringModels } from './oidc-adapter.ts';
+import { collectionFor, expiringModels, POINTERS_COLLECTION } from './oidc-adapter.ts';
 
 /**
  * Deletes expired documents. Reads already ignore them; this only keeps collections small on
@@ -10,6 +10,8 @@ import { collectionFor, expiringModels } from './oidc-adapter.ts';
 export const expiringCollections = [
   ...expiringModels.map(collectionFor),
   'login_attempts',
+  'federated_attempts',
+  POINTERS_COLLECTION,
   CLAIMS_COLLECTION,
 ];
 

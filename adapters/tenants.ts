@@ -32,6 +32,14 @@ const tenantSchema = new Schema(
       clients: { type: [String], default: undefined },
     },
     sso: { type: Schema.Types.Mixed },
+    /** How the sign-in pages look; validated on import, and again where pages read it. */
+    branding: {
+      type: new Schema(
+        { displayName: String, logoUrl: String, accentColor: String },
+        { _id: false },
+      ),
+      default: undefined,
+    },
     groups: { type: [groupSchema], default: [] },
     profiles: { type: [profileSchema], default: [] },
     /** Private JWKs, generated when the tenant is created; the first signs. */
@@ -52,6 +60,14 @@ export interface TenantProfile {
   groups: string[];
 }
 
+export interface TenantBranding {
+  displayName?: string;
+  /** https only. */
+  logoUrl?: string;
+  /** `#rrggbb`. */
+  accentColor?: string;
+}
+
 export interface Tenant {
   _id: string;
   name: string;
@@ -64,6 +80,7 @@ export interface Tenant {
     clients?: string[];
   };
   sso?: unknown;
+  branding?: TenantBranding;
   groups: TenantGroup[];
   profiles: TenantProfile[];
   signingKeys: object[];
@@ -74,5 +91,7 @@ export interface Tenant {
 export const TenantModel = mongoose.model('Tenant', tenantSchema);
 
 export async function findTenant(id: string): Promise<Tenant | null> {
-  return TenantModel.findOne({ _id: id, disabled: false }).lean<Tenant>();
+  // `{ _id }` alone: the only filter FerretDB 1.x serves from an index (others scan).
+  const tenant = await TenantModel.findOne({ _id: id }).lean<Tenant>();
+  return tenant && !tenant.disabled ? tenant : null;
 }

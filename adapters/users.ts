@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import mongoose, { Schema } from 'mongoose';
+import { emailKeyId, indexUser, userIdFor, usernameKeyId } from './user-keys.ts';
 
 /**
  * Users of every tenant. `_id` is the subject identifier (a UUID), stable across renames.
@@ -20,6 +21,22 @@ const userSchema = new Schema(
     profile: { type: String },
     groups: { type: [String], default: [] },
     disabled: { type: Boolean, default: false },
+    /** Administration roles: `operator` in the admin tenant, `tenant-admin` in the others. */
+    roles: { type: [String], default: undefined },
+    /** An operator's time-limited exemption from the email code; kept after it ends, for show. */
+    exemption: {
+      type: new Schema(
+        {
+          until: { type: Date, required: true },
+          reason: { type: String, required: true },
+          by: { type: String, required: true },
+        },
+        { _id: false },
+      ),
+      default: undefined,
+    },
+    /** The language of the account's pages and emails, once the account is known. */
+    locale: { type: String, enum: ['en', 'nl'] },
     /** Federated accounts only: who vouches for them (upstream issuer) and as whom (its `sub`). */
     federatedIssuer: { type: String },
     federatedSubject: { type: String },
@@ -32,6 +49,13 @@ userSchema.index({ tenant: 1, emailKey: 1 });
 // Not unique: FerretDB 1.x has no partial indexes and local accounts lack both fields.
 // provisionFederatedUser keeps the pair unique through the username derived from it.
 userSchema.index({ tenant: 1, federatedIssuer: 1, federatedSubject: 1 });
+
+export interface Exemption {
+  until: Date;
+  reason: string;
+  /** Who granted it, as the audit trail names actors. */
+  by: string;
+}
 
 export interface User {
   _id: string;
@@ -47,33 +71,54 @@ export interface User {
   profile?: string;
   groups: string[];
   disabled: boolean;
+  roles?: string[];
+  exemption?: Exemption;
+  locale?: 'en' | 'nl';
   federatedIssuer?: string;
   federatedSubject?: string;
   createdAt?: Date;
   updatedAt?: Date;
 }
+// Every write keeps the sign-in lookup keys current (user-keys.ts).
+userSchema.post('save', async function (user: User) {
+  await indexUser(user);
+});
+userSchema.post('insertMany', async function (inserted: unknown) {
+  await Promise.all((inserted as User[]).map((user) => indexUser(user)));
+});
+userSchema.post(['updateOne', 'updateMany', 'findOneAndUpdate', 'replaceOne'], async function () {
+  const filter = this.getFilter();
+  const written =
+    typeof filter._id === 'string'
+      ? await UserModel.find({ _id: filter._id }).lean<User[]>()
+      : await UserModel.find(filter).lean<User[]>();
+  await Promise.all(written.map((user) => indexUser(user)));
+});
+
 export const UserModel = mongoose.model('User', userSchema);
 
 export const lookupKey = (value: string) => value.trim().toLowerCase();
 
-/** A local account by username or email address; federated accounts never sign in by password. */
+/**
+ * A local account by username or email address; federated accounts never sign in by password.
+ * Found through the lookup keys (user-keys.ts), each checked against the account it names.
+ */
 export async function findLocalUser(tenant: string, identifier: string): Promise<User | null> {
   const key = lookupKey(identifier);
-  const byName = await UserModel.findOne({
-    tenant,
-    usernameKey: key,
-    origin: 'local',
-  }).lean<User>();
-  if (byName || !key.includes('@')) return byName;
-  return UserModel.findOne({ tenant, emailKey: key, origin: 'local' }).lean<User>();
+  const byName = await findUser(tenant, (await userIdFor(usernameKeyId(tenant, key))) ?? '');
+  if (byName?.usernameKey === key && byName.origin === 'local') return byName;
+  if (!key.includes('@')) return null;
+  const byEmail = await findUser(tenant, (await userIdFor(emailKeyId(tenant, key))) ?? '');
+  return byEmail?.emailKey === key && byEmail.origin === 'local' ? byEmail : null;
 }
 
 export async function findUser(tenant: string, id: string): Promise<User | null> {
-  return UserModel.findOne({ _id: id, tenant }).lean<User>();
+  const user = await UserModel.findOne({ _id: id }).lean<User>();
+  return user?.tenant === tenant ? user : null;
 }
 
 /** The username of a federated account: fixed by (issuer, subject), never by what they typed. */
-export function federatedUsername(issuer: string, subject: string): string {
+export function deriveFederatedUsername(issuer: string, subject: string): string {
   const digest = createHash('sha256').update(`${issuer}\n${subject}`).digest('hex');
   return `fed-${digest.slice(0, 20)}`;
 }
@@ -101,7 +146,7 @@ export interface FederatedIdentity {
 export async function provisionFederatedUser(identity: FederatedIdentity): Promise<User | null> {
   const { tenant, issuer, subject } = identity;
   const filter = { tenant, federatedIssuer: issuer, federatedSubject: subject };
-  const username = federatedUsername(issuer, subject);
+  const username = deriveFederatedUsername(issuer, subject);
   const profile = {
     ...(identity.email && { email: identity.email, emailKey: lookupKey(identity.email) }),
     ...(identity.name && { name: identity.name }),

@@ -6,6 +6,14 @@ import { fileURLToPath } from 'node:url';
 
 const main = fileURLToPath(new URL('../provider/cli/main.ts', import.meta.url));
 
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 12)) {
+  console.error(
+    `idp needs Node.js 22.12 or later (this is ${process.version}); npm run idp -- … uses the pinned one.`,
+  );
+  process.exit(1);
+}
+
 if (process.features.typescript) {
   await import(main);
 } else {

@@ -7,7 +7,9 @@ import { loadAttempt, type LoginAttempt } from '../adapters/login-attempts.ts';
 import { recordAuditEvent, type AuditEvent, type AuditType } from '../adapters/audit-events.ts';
 import { now } from '../provider/clock.ts';
 import { interactionExpired, invalidRequest, unknownTenant } from '../provider/errors.ts';
-import { frameFor, pageLocale, renderPage, type PageFrame } from '../provider/pages.ts';
+import { findUser } from '../adapters/users.ts';
+import { EMAIL_CODE_PROMPT } from '../provider/oidc/interaction-policy.ts';
+import { frameFor, originOf, pageLocale, renderPage, type PageFrame } from '../provider/pages.ts';
 import type { Runtime } from '../provider/runtime.ts';
 
 type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
@@ -43,19 +45,47 @@ export async function loadStep(ctx: Context, runtime: Runtime): Promise<Step> {
   // The cookie names the interaction; a URL naming another one is a stale or forged link.
   if (details.uid !== uid) throw interactionExpired('interaction cookie does not match the URL');
 
-  const locale = pageLocale(ctx, details.params.ui_locales, tenant.locale);
+  const attempt = await loadAttempt(tenantId, uid, now());
+  const action = `/realms/${tenantId}/interaction/${uid}`;
+  const userLocale = await accountLocale(tenant, details, attempt);
+  const locale = pageLocale(ctx, details.params.ui_locales, tenant.locale, userLocale);
+  const frame: PageFrame = {
+    ...frameFor(locale, tenant.name),
+    tenant,
+    home: action,
+    // Where the finished sign-in sends the browser, after the last form's redirects.
+    formTargets: [originOf(details.params.redirect_uri)].filter((o): o is string => Boolean(o)),
+  };
   return {
     runtime,
     tenant,
     provider,
     details,
     uid,
-    attempt: await loadAttempt(tenantId, uid, now()),
-    frame: frameFor(locale, tenant.name),
-    action: `/realms/${tenantId}/interaction/${uid}`,
+    attempt,
+    frame,
+    action,
     csrf: csrfToken(runtime, tenantId, uid),
     expiresAt: new Date(details.exp * 1000),
   };
+}
+
+/**
+ * The language the account asked for, once this sign-in has verified who it is: after the
+ * password (or, for a session that must now pass the email code, the session's account).
+ * Before that the pages must not change with the username typed, or they would tell which
+ * accounts exist.
+ */
+async function accountLocale(
+  tenant: Tenant,
+  details: InteractionDetails,
+  attempt: LoginAttempt | null,
+): Promise<string | undefined> {
+  const accountId =
+    attempt?.accountId ??
+    (details.prompt.name === EMAIL_CODE_PROMPT ? details.session?.accountId : undefined);
+  if (!accountId) return undefined;
+  return (await findUser(tenant._id, accountId))?.locale;
 }
 
 /** A form token bound to this interaction: a page from another sign-in cannot post here. */
@@ -92,13 +122,20 @@ export async function renderStep(
   locals: Record<string, unknown> = {},
   status = 200,
 ): Promise<void> {
+  const application = await applicationName(step);
   await renderPage(
     ctx,
     view,
     step.frame,
-    { action: step.action, csrf: step.csrf, ...locals },
+    { action: step.action, csrf: step.csrf, application, ...locals },
     status,
   );
+}
+
+/** The client's display name (`client_name`) for "to continue to …"; none when it has none. */
+async function applicationName(step: Step): Promise<string | undefined> {
+  const client = await step.provider.Client.find(String(step.details.params.client_id));
+  return client?.clientName;
 }
 
 /** Back to the interaction page after a POST, so a reload never submits twice. */

@@ -4,12 +4,14 @@ import {
   loadAttempt,
   MAX_CODE_TRIES,
   recordAccount,
+  releaseResendWait,
   RESEND_AFTER_MS,
   verifyCode,
   type VerifyResult,
 } from '../adapters/login-attempts.ts';
 import { findUser, lookupKey, type User } from '../adapters/users.ts';
 import { isExhausted, spend } from '../provider/limits.ts';
+import { dependencyErrors } from '../provider/observability/metrics.ts';
 import { ACR_MFA, AMR_EMAIL_CODE } from '../provider/acr.ts';
 import { now } from '../provider/clock.ts';
 import { invalidRequest } from '../provider/errors.ts';
@@ -65,6 +67,14 @@ async function applicationName(step: Step): Promise<string> {
   return client?.clientName ?? clientId;
 }
 
+/** The import's rule for an address (tenant-file/schema.ts): a bare addr-spec, nothing more. */
+const plainAddress =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+function isPlainAddress(address: string | undefined): address is string {
+  return typeof address === 'string' && address.length <= 254 && plainAddress.test(address);
+}
+
 /** Issues a code and emails it. A send that fails leaves the page up with a resend offer. */
 export async function sendNewCode(
   ctx: Context,
@@ -73,6 +83,13 @@ export async function sendNewCode(
   notice = 'sent',
 ): Promise<void> {
   const { runtime, tenant } = step;
+  // Only a single plain address is ever mailed. A stored value that is anything else (written
+  // past the import's checks) could name another recipient: nodemailer turns
+  // `a@b.example,x@evil.example` into the one address `"a@b.example,x"@evil.example`.
+  if (!isPlainAddress(user.email)) {
+    log.warn({ tenant: tenant._id, account: user._id }, 'Refused to mail a malformed address');
+    return renderStep(ctx, step, 'no-email', {}, 403);
+  }
   const current = await loadAttempt(tenant._id, step.uid, now());
   const sentAt = current?.codeSentAt?.getTime();
   if (sentAt && now().getTime() - sentAt < RESEND_AFTER_MS) return showAgain(ctx, step, 'cooldown');
@@ -83,6 +100,13 @@ export async function sendNewCode(
     (await spend('sendsPerAddress', lookupKey(user.email!)));
   if (!withinBudget) {
     await audit(ctx, step, 'code.send-limited', user._id);
+    // Before a first code there is no code page to go back to (the interaction page would show
+    // the password step again, without a word, as if the password had been right for nothing),
+    // so the refusal is shown at once.
+    if (!current?.codeSends) {
+      step.attempt = current;
+      return showEmailCode(ctx, step, 'email-code.send-limit');
+    }
     return showAgain(ctx, step, 'send-limit');
   }
 
@@ -98,7 +122,7 @@ export async function sendNewCode(
   try {
     await runtime.mailer.sendEmailCode({
       to: user.email!,
-      locale: step.frame.locale,
+      locale: user.locale ?? step.frame.locale,
       name: user.name ?? user.username,
       tenantName: tenant.name,
       timeZone: tenant.timeZone,
@@ -115,6 +139,9 @@ export async function sendNewCode(
       { err: error, tenant: tenant._id, interaction: step.uid },
       'Could not send an email code',
     );
+    dependencyErrors.inc({ dependency: 'smtp' });
+    await releaseResendWait(tenant._id, step.uid);
+    await audit(ctx, step, 'code.send-failed', user._id);
     return showAgain(ctx, step, 'send-failed');
   }
   await audit(ctx, step, 'code.sent', user._id, { tag: issued.tag });

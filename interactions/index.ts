@@ -7,13 +7,15 @@ import type { Runtime } from '../provider/runtime.ts';
 import { grantConsent } from './consent.ts';
 import { loadStep, type Step } from './context.ts';
 import { resendEmailCode, showEmailCode, startForSession, submitEmailCode } from './email-code.ts';
+import { finishFederatedLogin, relayFederatedCallback, submitFederatedStart } from './federated.ts';
 import { showIdentifier, submitIdentifier } from './identifier.ts';
 import { restart, showPassword, submitPassword } from './password.ts';
 
 /**
  * The sign-in steps, in order:
  *   1. identifier  — who is signing in
- *   2. password    — checked against the argon2id hash
+ *   2. password    — checked against the argon2id hash, or
+ *      federated   — at the identity provider of the tenant's SSO domain
  *   3. email code  — only when the 2FA decision requires it
  *   4. consent     — granted for the tenant's own applications
  * Each POST checks that the provider's current prompt is the one the step belongs to, so a step
@@ -27,13 +29,13 @@ async function showCurrentStep(ctx: Context, step: Step): Promise<void> {
   if (prompt === 'consent') return grantConsent(ctx, step);
 
   if (prompt === EMAIL_CODE_PROMPT) {
-    if (step.attempt?.accountId === step.details.session?.accountId && step.attempt?.codeSentAt) {
+    if (step.attempt?.accountId === step.details.session?.accountId && step.attempt?.codeSends) {
       return showEmailCode(ctx, step);
     }
     return startForSession(ctx, step);
   }
 
-  if (step.attempt?.accountId && step.attempt.codeSentAt) return showEmailCode(ctx, step);
+  if (step.attempt?.accountId && step.attempt.codeSends) return showEmailCode(ctx, step);
   if (step.attempt?.identifier) return showPassword(ctx, step);
   return showIdentifier(ctx, step);
 }
@@ -62,5 +64,9 @@ export function interactionRouter(runtime: Runtime): Router {
   router.post('/restart', body, step(['login'], restart));
   router.post('/email-code', body, step(['login', EMAIL_CODE_PROMPT], submitEmailCode));
   router.post('/email-code/resend', body, step(['login', EMAIL_CODE_PROMPT], resendEmailCode));
+  router.post('/federated/start', body, step(['login'], submitFederatedStart));
+  router.get('/federated/callback', step(['login'], finishFederatedLogin));
+  // The fixed redirect URI, /realms/:tenant/interaction/federated/callback: no interaction yet.
+  router.get('/callback', relayFederatedCallback);
   return router;
 }

@@ -3,6 +3,7 @@ import type { Context } from 'koa';
 import { recordAccount, recordIdentifier } from '../adapters/login-attempts.ts';
 import { findLocalUser, lookupKey, type User } from '../adapters/users.ts';
 import { isExhausted, spend } from '../provider/limits.ts';
+import { isSsoIdentifier, listUpstreams } from '../provider/federation/upstreams.ts';
 import { ACR_PASSWORD, AMR_PASSWORD } from '../provider/acr.ts';
 import { now } from '../provider/clock.ts';
 import { decideFor } from '../provider/two-factor/decide-for.ts';
@@ -30,7 +31,13 @@ async function checkPassword(user: User | null, password: string): Promise<boole
 }
 
 export async function showPassword(ctx: Context, step: Step, error?: string): Promise<void> {
-  await renderStep(ctx, step, 'password', { identifier: step.attempt?.identifier ?? '', error });
+  // In a tenant with SSO every failure points to it, so the hint says nothing about the account.
+  const notice = error && listUpstreams(step.tenant).length ? 'password.use-sso' : undefined;
+  await renderStep(ctx, step, 'password', {
+    identifier: step.attempt?.identifier ?? '',
+    error,
+    notice,
+  });
 }
 
 /**
@@ -57,8 +64,11 @@ export async function submitPassword(ctx: Context, step: Step): Promise<void> {
     return showPassword(ctx, step, 'password.locked');
   }
 
+  // Staff of the customer's SSO domain sign in there; their password here never works.
+  const ssoAccount =
+    isSsoIdentifier(step.tenant, identifier) || isSsoIdentifier(step.tenant, user?.email);
   const password = readField(ctx, 'password') ?? '';
-  if (!(await checkPassword(user, password))) {
+  if (!(await checkPassword(user, password)) || ssoAccount) {
     await Promise.all([
       spend('passwordPerIdentifier', budgets.id),
       spend('passwordPerIp', budgets.ip),

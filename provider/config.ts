@@ -35,6 +35,8 @@ const schema = z.object({
   COOKIE_KEYS: secretList.optional(),
   CODE_HASH_SECRET: secret.optional(),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
+  TENANT_CACHE_SIZE: z.coerce.number().int().min(1).default(2000),
+  TENANT_IDLE_SECONDS: z.coerce.number().int().min(1).default(900),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -51,6 +53,7 @@ export interface Config {
   cookieKeys?: string[];
   codeHashSecret?: string;
   trustProxy: boolean;
+  tenantCache: { max: number; idleMs: number };
   logLevel: string;
 }
 
@@ -84,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cookieKeys: values.COOKIE_KEYS,
     codeHashSecret: values.CODE_HASH_SECRET,
     trustProxy: values.TRUST_PROXY === 'true',
+    tenantCache: { max: values.TENANT_CACHE_SIZE, idleMs: values.TENANT_IDLE_SECONDS * 1000 },
     logLevel: values.LOG_LEVEL,
   };
 }

@@ -7,7 +7,14 @@ export type Locale = 'en' | 'nl';
 export const catalogues: Record<Locale, Record<MessageId, string>> = { en, nl };
 export const locales = Object.keys(catalogues) as Locale[];
 
+/** The language a person picked with the switch on the pages, per tenant (see pageLocale). */
+export const LOCALE_COOKIE = 'idp_lang';
+
 export type Translate = (id: MessageId, values?: Record<string, string | number>) => string;
+
+export function isLocale(value: unknown): value is Locale {
+  return typeof value === 'string' && (locales as string[]).includes(value);
+}
 
 /** Picks the first supported language from a list of candidates (BCP 47 tags, best first). */
 export function chooseLocale(
@@ -16,7 +23,7 @@ export function chooseLocale(
 ): Locale {
   for (const candidate of candidates) {
     const primary = candidate?.trim().toLowerCase().split(/[-_]/)[0];
-    if (primary && (locales as string[]).includes(primary)) return primary as Locale;
+    if (isLocale(primary)) return primary;
   }
   return fallback;
 }
@@ -36,10 +43,19 @@ export function parseAcceptLanguage(header: string | undefined): string[] {
     .map((entry) => entry.tag);
 }
 
+/** Placeholders such as `{tenant}` that a text expects; both languages must use the same ones. */
+export function placeholdersOf(text: string): string[] {
+  return [...new Set([...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!))].sort();
+}
+
 export function translator(locale: Locale): Translate {
   const catalogue = catalogues[locale];
-  return (id, values = {}) =>
-    catalogue[id].replace(/\{(\w+)\}/g, (match, key: string) =>
+  return (id, values = {}) => {
+    const text = catalogue[id];
+    // A missing id is a programming error; the catalogue test keeps views and catalogue in step.
+    if (text === undefined) throw new Error(`no message "${id}" in the ${locale} catalogue`);
+    return text.replace(/\{(\w+)\}/g, (match, key: string) =>
       key in values ? String(values[key]) : match,
     );
+  };
 }

@@ -25,24 +25,56 @@ export interface Mailer {
   close(): void;
 }
 
+/** An instant in the tenant's time zone, with the zone named: the reader may be elsewhere. */
 function formatInstant(at: Date, locale: Locale, timeZone: string) {
-  return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-    timeZone,
-  }).format(at);
+  return (
+    new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
+      dateStyle: 'medium',
+      timeStyle: 'short',
+      timeZone,
+    }).format(at) + ` (${zoneName(at, locale, timeZone)})`
+  );
 }
 
-/** Renders the code email in both parts; the plain-text part is always present. */
+function zoneName(at: Date, locale: Locale, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
+    timeZone,
+    timeZoneName: 'short',
+  }).formatToParts(at);
+  return parts.find((part) => part.type === 'timeZoneName')?.value ?? timeZone;
+}
+
+// A line break in a name would let it pose as a line of the plain-text part, the code's too.
+const oneLine = (value: string) => value.replace(/[\s\p{Cc}\u2028\u2029]+/gu, ' ').trim();
+
+/**
+ * Renders the code email in both parts; the plain-text part is always present. It says who
+ * asked (application, tenant), when, and from where, so a person who did not ask can tell; the
+ * only secret in it is the code, which never goes into the subject (lock screens show those).
+ */
 export async function renderEmailCode(message: EmailCodeMessage) {
   const t = translator(message.locale);
-  const subject = t('mail.email-code.subject', { tenant: message.tenantName });
+  const tenantName = oneLine(message.tenantName);
+  const application = oneLine(message.application);
+  const subject = t('mail.email-code.subject', { tenant: tenantName, tag: message.tag });
+  const when = formatInstant(message.requestedAt, message.locale, message.timeZone);
   const locals = {
-    ...message,
+    locale: message.locale,
     t,
     subject,
+    name: oneLine(message.name),
+    tenantName,
+    application,
+    code: message.code,
+    tag: message.tag,
     expires: formatInstant(message.expiresAt, message.locale, message.timeZone),
-    when: formatInstant(message.requestedAt, message.locale, message.timeZone),
+    details: [
+      { label: t('mail.email-code.application'), value: application },
+      { label: t('mail.email-code.organisation'), value: tenantName },
+      { label: t('mail.email-code.when'), value: when },
+      { label: t('mail.email-code.ip'), value: oneLine(message.ip) },
+      { label: t('mail.email-code.browser'), value: oneLine(message.browser) },
+    ],
   };
   const render = (part: string) =>
     ejs.renderFile(path.join(viewsDir, 'email', `email-code.${part}.ejs`), locals, { cache: true });
@@ -51,11 +83,12 @@ export async function renderEmailCode(message: EmailCodeMessage) {
 
 /** nodemailer over SMTP with a bounded wait, so a slow mail server cannot hang a sign-in. */
 export function createMailer(smtpUrl: string, from: string): Mailer {
-  const transport: Transporter = nodemailer.createTransport(smtpUrl, {
+  const transport: Transporter = nodemailer.createTransport({
+    url: smtpUrl,
     connectionTimeout: 5000,
     greetingTimeout: 5000,
     socketTimeout: 10000,
-  } as object);
+  });
   return {
     async sendEmailCode(message) {
       const { subject, html, text } = await renderEmailCode(message);

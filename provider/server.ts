@@ -5,37 +5,76 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { interactionRouter } from '../interactions/index.ts';
 import { accountRouter } from './account/routes.ts';
-import { ProductError, unknownTenant } from './errors.ts';
+import { createAdminApi } from './admin/api/router.ts';
+import { serveBrandingCss } from './branding.ts';
+import { ProductError, tryAgainLater, unknownTenant } from './errors.ts';
+import { dependencyErrors, registry, requestDuration, routeOf } from './observability/metrics.ts';
 import { log } from './logger.ts';
 import { frameFor, pageLocale, renderPage, viewsDir } from './pages.ts';
 import type { Runtime } from './runtime.ts';
 import { TENANT_ID } from './tenant-registry.ts';
 
+/** Database and network failures the person can do nothing about but wait. */
+function isUnavailable(error: unknown): boolean {
+  const { name = '', message = '' } = (error as Error | undefined) ?? {};
+  return (
+    /^Mongo(Network|ServerSelection|NotConnected|PoolCleared|Topology)|^MongooseServerSelection/.test(
+      name,
+    ) ||
+    (name === 'MongooseError' && message.includes('buffering timed out'))
+  );
+}
+
 /**
  * The one place that turns errors into responses. Expected errors show their catalogue message;
- * anything else is logged with its stack and shown as a plain "try again" page.
+ * an unreachable database shows "try again" with 503; anything else is logged with its stack
+ * and shown as the same plain page, never with internals.
  */
 async function errorPages(ctx: Context, next: Next): Promise<void> {
   try {
     await next();
     if (ctx.status === 404 && !ctx.body && ctx.respond !== false) {
-      await renderPage(
-        ctx,
-        'error',
-        frameFor(pageLocale(ctx)),
-        { messageId: 'error.not-found' },
-        404,
-      );
+      const frame = frameFor(pageLocale(ctx));
+      await renderPage(ctx, 'error', frame, { messageId: 'error.not-found' }, 404);
     }
-  } catch (error) {
+  } catch (caught) {
+    const error = isUnavailable(caught) ? tryAgainLater((caught as Error).message) : caught;
+    if (isUnavailable(caught)) dependencyErrors.inc({ dependency: 'database' });
     const known = error instanceof ProductError;
-    const status = known ? error.status : 500;
     if (known)
       log.info({ code: error.code, detail: error.detail, path: ctx.path }, 'Refused a request');
     else log.error({ err: error, path: ctx.path }, 'A request failed unexpectedly');
     const messageId = known ? error.messageId : 'error.try-again';
-    await renderPage(ctx, 'error', frameFor(pageLocale(ctx)), { messageId }, status);
+    await renderPage(
+      ctx,
+      'error',
+      frameFor(pageLocale(ctx)),
+      { messageId },
+      known ? error.status : 500,
+    );
   }
+}
+
+/** Latency of every request, by route name (provider/observability/metrics.ts). */
+async function timeRequests(ctx: Context, next: Next): Promise<void> {
+  const end = requestDuration.startTimer();
+  const route = routeOf(ctx.path);
+  const method = ctx.method;
+  ctx.res.once('finish', () => end({ route, method, status: String(ctx.res.statusCode) }));
+  await next();
+}
+
+/** Ready when the database answers a ping within a second and keys can be loaded from it. */
+async function checkReady(): Promise<boolean> {
+  if (mongoose.connection.readyState !== 1) return false;
+  const ping = mongoose.connection.db!.admin().ping();
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error('timeout')), 1000).unref(),
+  );
+  return Promise.race([ping, timeout]).then(
+    () => true,
+    () => false,
+  );
 }
 
 const staticFiles: Record<string, string> = { 'idp.css': 'text/css', 'idp.js': 'text/javascript' };
@@ -76,22 +115,31 @@ export function createApp(runtime: Runtime): Koa {
   const app = new Koa();
   app.proxy = runtime.config.trustProxy;
   app.keys = runtime.secrets.cookieKeys;
+  app.use(timeRequests);
   app.use(errorPages);
 
   const router = new Router();
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
-  router.get('/readyz', (ctx) => {
-    const ready = mongoose.connection.readyState === 1;
+  router.get('/readyz', async (ctx) => {
+    const ready = await checkReady();
     ctx.status = ready ? 200 : 503;
     ctx.body = { status: ready ? 'ready' : 'database unavailable' };
   });
+  // For the operator's Prometheus; keep it off the public side of the proxy.
+  router.get('/metrics', async (ctx) => {
+    ctx.type = registry.contentType;
+    ctx.body = await registry.metrics();
+  });
   router.get('/static/:file', serveStatic);
+  // Before the tenant's oidc-provider, which would answer every other /realms/{tenant} path.
+  router.get('/realms/:tenant/branding.css', serveBrandingCss);
 
   const interactions = interactionRouter(runtime);
   const account = accountRouter(runtime);
   app.use(router.routes());
+  app.use(createAdminApi(runtime));
   app.use(interactions.routes());
   app.use(interactions.allowedMethods());
   app.use(account.routes());

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { connectDatabase, disconnectDatabase } from '../adapters/connection.ts';
 import { ensureIndexes } from '../adapters/indexes.ts';
+import { rebuildUserKeys } from '../adapters/user-keys.ts';
 import { loadOrCreateSecret } from '../adapters/secrets.ts';
 import { startSweeper } from '../adapters/sweeper.ts';
 import type { Config } from './config.ts';
@@ -41,6 +42,7 @@ export async function openDatabase(config: Config): Promise<EmbeddedProcess> {
   try {
     await connectDatabase(config.mongodbUri ?? embedded!.uri);
     await ensureIndexes();
+    await rebuildUserKeys();
   } catch (error) {
     await embedded?.stop();
     throw error;

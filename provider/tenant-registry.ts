@@ -1,8 +1,11 @@
+import { LRUCache } from 'lru-cache';
 import Provider from 'oidc-provider';
 import { findTenant } from '../adapters/tenants.ts';
 import type { Config } from './config.ts';
 import { log } from './logger.ts';
+import { tenantProviders } from './observability/metrics.ts';
 import { buildConfiguration, tenantPath } from './oidc/configuration.ts';
+import { subscribeProviderEvents } from './oidc/events.ts';
 import type { Secrets } from './runtime.ts';
 import { ensureAccountClient } from './account/client.ts';
 
@@ -11,16 +14,24 @@ export const TENANT_ID = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /**
  * One oidc-provider instance per tenant, created on first use from the tenant's stored settings
  * and keys. Concurrent first requests share one creation; a tenant that does not exist is not
- * cached, so creating it later needs no restart.
+ * cached, so creating it later needs no restart. Instances hold no state of their own (it is all
+ * in the database), so evicting one only costs rebuilding it; that keeps many thousands of tenants
+ * within one process's memory.
  */
 export class TenantRegistry {
-  readonly #providers = new Map<string, Promise<Provider | null>>();
+  readonly #providers: LRUCache<string, Promise<Provider | null>>;
   readonly #config: Config;
   readonly #secrets: Secrets;
 
   constructor(config: Config, secrets: Secrets) {
     this.#config = config;
     this.#secrets = secrets;
+    this.#providers = new LRUCache({
+      max: config.tenantCache.max,
+      ttl: config.tenantCache.idleMs,
+      updateAgeOnGet: true,
+      dispose: () => tenantProviders.set(this.#providers.size),
+    });
   }
 
   issuerFor(tenantId: string): string {
@@ -33,9 +44,10 @@ export class TenantRegistry {
     if (!pending) {
       pending = this.#create(tenantId);
       this.#providers.set(tenantId, pending);
+      tenantProviders.set(this.#providers.size);
       pending.then(
-        (provider) => provider || this.#providers.delete(tenantId),
-        () => this.#providers.delete(tenantId),
+        (provider) => provider || this.evict(tenantId),
+        () => this.evict(tenantId),
       );
     }
     return pending;
@@ -57,7 +69,8 @@ export class TenantRegistry {
     await ensureAccountClient(tenantId, issuer, this.#secrets);
     const provider = new Provider(issuer, buildConfiguration(tenant, this.#secrets));
     provider.proxy = this.#config.trustProxy;
-    log.info({ tenant: tenantId }, 'Started the provider for a tenant');
+    subscribeProviderEvents(provider, tenantId);
+    log.debug({ tenant: tenantId }, 'Started the provider for a tenant');
     return provider;
   }
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { configureLogger } from '../logger.ts';
-import { explainUser } from './explain.ts';
+import { adminUsage, runAdminCommand } from './admin.ts';
 import { serve } from './serve.ts';
 import { withDatabase } from './database.ts';
 import { importTenantFile } from '../tenant-file/import.ts';
@@ -13,7 +13,9 @@ const usage = `Usage: idp <command>
   serve                   start the provider (configuration from the environment)
   import FILE             create or update tenants from a JSON file (validated first)
   export TENANT           print a tenant as JSON, in the import format
-  explain TENANT USER     say whether USER needs an email code now, and why`;
+
+Administration (shell access on the server is operator access; results print as JSON):
+${adminUsage()}`;
 
 /** A failure the person at the terminal can act on: one line, exit code 1 (2 for usage). */
 class CommandError extends Error {
@@ -47,16 +49,12 @@ async function exportCommand(config: Config, tenantId: string | undefined) {
   console.log(JSON.stringify(file, null, 2));
 }
 
-async function explainCommand(config: Config, tenantId?: string, username?: string) {
-  if (!tenantId || !username) throw new CommandError(usage, 2);
-  const explanation = await withDatabase(config, () => explainUser(tenantId, username));
-  console.log(JSON.stringify(explanation, null, 2));
-}
-
 async function run(argv: string[]) {
   const [command, ...args] = argv;
   const config = loadConfig();
   configureLogger(command === 'serve' ? config.logLevel : 'warn');
+  // Administration subcommands, `explain` included (it takes --client there).
+  if (await runAdminCommand(config, argv)) return;
 
   switch (command) {
     case 'serve':
@@ -65,10 +63,8 @@ async function run(argv: string[]) {
       return importCommand(config, args[0]);
     case 'export':
       return exportCommand(config, args[0]);
-    case 'explain':
-      return explainCommand(config, args[0], args[1]);
     default:
-      throw new CommandError(usage, command ? 2 : 0);
+      throw new CommandError(usage, command && !['help', '--help', '-h'].includes(command) ? 2 : 0);
   }
 }
 

@@ -17,7 +17,10 @@ export const ferretdbBinary = fileURLToPath(new URL('../../.local/bin/ferretdb',
  * The embedded database: FerretDB 1.24 on SQLite files under `dataDir`, on a free loopback port,
  * with telemetry and the debug listener off. Used when MONGODB_URI is unset.
  */
-export async function startFerretDB(dataDir: string): Promise<EmbeddedProcess & { uri: string }> {
+export async function startFerretDB(
+  dataDir: string,
+  port?: number,
+): Promise<EmbeddedProcess & { uri: string; port: number }> {
   if (!existsSync(ferretdbBinary)) {
     throw new ConfigError(
       'MONGODB_URI',
@@ -25,8 +28,9 @@ export async function startFerretDB(dataDir: string): Promise<EmbeddedProcess & 
     );
   }
   const dir = path.resolve(dataDir, 'ferretdb');
+  // FerretDB's own process output goes to the debug log; its start-up failure shows as the exit.
   mkdirSync(dir, { recursive: true });
-  const port = await freePort();
+  port ??= await freePort();
   const child = startProcess(
     ferretdbBinary,
     [
@@ -42,5 +46,5 @@ export async function startFerretDB(dataDir: string): Promise<EmbeddedProcess & 
   );
   await waitForPort(port, 15000, child);
   log.info({ port, dir }, 'Started the embedded FerretDB');
-  return { uri: `mongodb://127.0.0.1:${port}/idp`, stop: () => stopProcess(child) };
+  return { uri: `mongodb://127.0.0.1:${port}/idp`, port, stop: () => stopProcess(child) };
 }

@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { claimOnce } from '../../adapters/claims.ts';
 
 /**
  * Federated logins in progress, one document per interaction (`_id` = `tenant:uid`): which
@@ -44,5 +45,13 @@ export async function consumeFederatedAttempt(
   uid: string,
   now: Date,
 ): Promise<FederatedAttempt | null> {
-  return attempts().findOneAndDelete({ _id: keyOf(tenant, uid), expiresAt: { $gt: now } });
+  // FerretDB 1.x may hand the same document to two parallel findOneAndDeletes, so the one use
+  // is decided by a claim (adapters/claims.ts); the lookup is by `_id` alone.
+  const _id = keyOf(tenant, uid);
+  const attempt = await attempts().findOne({ _id });
+  if (!attempt || attempt.expiresAt <= now) return null;
+  if (!(await claimOnce(`federated-callback:${_id}:${attempt.state}`, attempt.expiresAt)))
+    return null;
+  await attempts().deleteOne({ _id });
+  return attempt;
 }

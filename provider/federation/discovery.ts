@@ -12,7 +12,7 @@ const TIMEOUT_S = 10;
 
 const cache = new Map<string, { config: Promise<oidc.Configuration>; at: number }>();
 
-const cacheKey = (upstream: Upstream) =>
+const keyOf = (upstream: Upstream) =>
   [upstream.issuer, upstream.clientId, upstream.clientSecret].join('\n');
 
 const loopbackHosts = ['127.0.0.1', 'localhost', '[::1]'];
@@ -33,7 +33,7 @@ function discover(upstream: Upstream): Promise<oidc.Configuration> {
 }
 
 export async function loadUpstreamConfig(upstream: Upstream): Promise<oidc.Configuration> {
-  const key = cacheKey(upstream);
+  const key = keyOf(upstream);
   const cached = cache.get(key);
   if (cached && nowMs() - cached.at < CACHE_MS) return cached.config;
 
@@ -45,7 +45,7 @@ export async function loadUpstreamConfig(upstream: Upstream): Promise<oidc.Confi
 
 /** After the upstream failed us: the next login discovers again (keys or endpoints may move). */
 export function forgetUpstreamConfig(upstream: Upstream): void {
-  cache.delete(cacheKey(upstream));
+  cache.delete(keyOf(upstream));
 }
 
 /**
@@ -54,6 +54,6 @@ export function forgetUpstreamConfig(upstream: Upstream): void {
  * sits under the interaction path (segment `federated` in place of an interaction id) so the
  * interaction router serves it; it relays the browser to the interaction named in `state`.
  */
-export function federatedCallbackUrl(tenantIssuer: string): string {
+export function buildFederatedCallbackUrl(tenantIssuer: string): string {
   return `${tenantIssuer}/interaction/federated/callback`;
 }

@@ -11,13 +11,13 @@ interface AcrRequest {
   values?: unknown;
 }
 
-function acrClaimRequest(params: Record<string, unknown>): AcrRequest | undefined {
+function readAcrClaimRequest(params: Record<string, unknown>): AcrRequest | undefined {
   const request = (parseClaimsParameter(params.claims).id_token as { acr?: unknown } | undefined)
     ?.acr;
   return request && typeof request === 'object' ? (request as AcrRequest) : undefined;
 }
 
-function listedValues(request: AcrRequest | undefined): string[] {
+function listAcrValues(request: AcrRequest | undefined): string[] {
   if (!request) return [];
   if (typeof request.value === 'string') return [request.value];
   if (!Array.isArray(request.values)) return [];
@@ -25,21 +25,21 @@ function listedValues(request: AcrRequest | undefined): string[] {
 }
 
 /** The `acr_values` to send upstream: the client's own, else the values of its acr claim request. */
-export function upstreamAcrValues(params: Record<string, unknown>): string | undefined {
+export function chooseUpstreamAcrValues(params: Record<string, unknown>): string | undefined {
   if (typeof params.acr_values === 'string' && params.acr_values.trim()) return params.acr_values;
-  const values = listedValues(acrClaimRequest(params));
+  const values = listAcrValues(readAcrClaimRequest(params));
   return values.length ? values.join(' ') : undefined;
 }
 
 /**
  * The acr values the client made essential, or undefined when it made none. An essential acr the
- * login cannot meet must end in `unmet_authentication_requirements` (OpenID Connect Core errata
- * and the Unmet Authentication Requirements extension); oidc-provider would otherwise ask for the
+ * login cannot meet must end in `unmet_authentication_requirements` (OpenID Connect Core Error
+ * Code unmet_authentication_requirements 1.0); oidc-provider would otherwise ask for the
  * login prompt again and again.
  */
-export function essentialAcrValues(params: Record<string, unknown>): string[] | undefined {
-  const request = acrClaimRequest(params);
+export function readEssentialAcr(params: Record<string, unknown>): string[] | undefined {
+  const request = readAcrClaimRequest(params);
   if (!request?.essential) return undefined;
-  const values = listedValues(request);
+  const values = listAcrValues(request);
   return values.length ? values : undefined;
 }

@@ -24,11 +24,11 @@ export interface Upstream {
 
 const DEFAULT_SCOPE = 'openid email profile';
 
-const strings = (value: unknown): string[] =>
+const readStrings = (value: unknown): string[] =>
   Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
 
 function readScope(value: unknown): string {
-  const scopes = typeof value === 'string' ? value.split(' ') : strings(value);
+  const scopes = typeof value === 'string' ? value.split(' ') : readStrings(value);
   const listed = scopes.filter(Boolean);
   if (!listed.length) return DEFAULT_SCOPE;
   // OIDC Core 1.0, section 3.1.2.1: without `openid` the request is not an OpenID request.
@@ -49,10 +49,10 @@ function readUpstream(raw: unknown, index: number, tenant: Tenant): Upstream | u
     clientSecret,
     name: typeof entry.name === 'string' && entry.name ? entry.name : tenant.name,
     scope: readScope(entry.scopes),
-    domains: strings(entry.domains).map((domain) => domain.trim().toLowerCase()),
+    domains: readStrings(entry.domains).map((domain) => domain.trim().toLowerCase()),
     endSession: entry.endSession === true,
     profile: typeof entry.profile === 'string' ? entry.profile : undefined,
-    groups: strings(entry.groups),
+    groups: readStrings(entry.groups),
   };
 }
 
@@ -70,7 +70,7 @@ export function findUpstream(tenant: Tenant, index: number): Upstream | undefine
 }
 
 /** The domain after the last `@`, lower-case; undefined for anything that is not an address. */
-function emailDomain(identifier: string): string | undefined {
+function readEmailDomain(identifier: string): string | undefined {
   const at = identifier.lastIndexOf('@');
   if (at <= 0 || at === identifier.length - 1) return undefined;
   return identifier
@@ -81,7 +81,7 @@ function emailDomain(identifier: string): string | undefined {
 
 /** Home-realm discovery: the upstream whose SSO domain an email address belongs to. */
 export function findUpstreamForEmail(tenant: Tenant, identifier: string): Upstream | undefined {
-  const domain = emailDomain(identifier);
+  const domain = readEmailDomain(identifier);
   if (!domain) return undefined;
   return listUpstreams(tenant).find((upstream) => upstream.domains.includes(domain));
 }
@@ -93,4 +93,9 @@ export function findUpstreamForEmail(tenant: Tenant, identifier: string): Upstre
  */
 export function isSsoIdentifier(tenant: Tenant, identifier: string | undefined): boolean {
   return identifier ? findUpstreamForEmail(tenant, identifier) !== undefined : false;
+}
+
+/** Issuer identifiers compared as URLs, so a trailing slash on a bare host does not matter. */
+export function isSameIssuer(a: string, b: string): boolean {
+  return URL.canParse(a) && URL.canParse(b) && new URL(a).href === new URL(b).href;
 }

@@ -3,6 +3,31 @@ import type { MessageId } from './en.ts';
 /** Dutch texts. */
 export const nl: Record<MessageId, string> = {
   'page.title': 'Aanmelden bij {tenant}',
+  'page.title-step': '{page} – {tenant}',
+  'page.title-error': 'Fout: {title}',
+  'page.continue-to': 'om verder te gaan naar {application}',
+  'page.language': 'Taal',
+  'language.en': 'English',
+  'language.nl': 'Nederlands',
+  'password.show': 'Wachtwoord tonen',
+  'email-code.field-hint': '6 cijfers. U kunt de hele code plakken.',
+  'email-code.resend-ready': 'U kunt nu een nieuwe code sturen.',
+  'email-code.not-arrived':
+    'Geen e-mail? Kijk in de map met ongewenste e-mail, of stuur een nieuwe code.',
+  'error.interaction-expired.heading': 'Deze aanmelding is verlopen',
+  'error.unknown-tenant.heading': 'Aanmeldpagina niet gevonden',
+  'error.not-found.heading': 'Pagina niet gevonden',
+  'error.try-again.heading': 'Even niet beschikbaar',
+  'error.reference': 'Referentie: {reference}',
+  'logout.close': 'U kunt dit venster sluiten.',
+  'mail.email-code.code-label': 'Uw code',
+  'mail.email-code.details': 'Over dit verzoek',
+  'mail.email-code.application': 'Applicatie',
+  'mail.email-code.organisation': 'Organisatie',
+  'mail.email-code.when': 'Wanneer',
+  'mail.email-code.ip': 'IP-adres',
+  'mail.email-code.browser': 'Browser',
+  'mail.email-code.never-asked': 'Wij vragen u nooit om deze code per telefoon, chat of e-mail.',
   'identifier.heading': 'Aanmelden',
   'identifier.label': 'Gebruikersnaam of e-mailadres',
   'identifier.submit': 'Doorgaan',
@@ -14,19 +39,22 @@ export const nl: Record<MessageId, string> = {
   'password.not-you': 'Niet u? Gebruik een ander account',
   'password.invalid': 'De gebruikersnaam of het wachtwoord is onjuist.',
   'password.locked': 'Te veel mislukte pogingen. Wacht enkele minuten en probeer het opnieuw.',
-  'password.use-sso': 'Accounts van de single sign-on van een organisatie kunnen hier geen wachtwoord gebruiken. Ga terug en meld u aan via uw organisatie.',
+  'password.use-sso':
+    'Accounts van de single sign-on van een organisatie kunnen hier geen wachtwoord gebruiken. Ga terug en meld u aan via uw organisatie.',
   'email-code.heading': 'Controleer uw e-mail',
   'email-code.sent-to': 'We hebben een code van 6 cijfers gestuurd naar {address}.',
-  'email-code.tag': 'De e-mail is gemarkeerd met {tag}.',
+  'email-code.tag':
+    'De e-mail is gemarkeerd met {tag}. Gebruik alleen de code uit de e-mail met dit teken.',
   'email-code.label': 'Code uit de e-mail',
   'email-code.submit': 'Controleren',
   'email-code.resend': 'Stuur een nieuwe code',
-  'email-code.resend-wait': 'U kunt over {seconds} seconden een nieuwe code aanvragen.',
+  'email-code.resend-wait': 'Nieuwe code sturen over {seconds} s',
   'email-code.resent': 'Er is een nieuwe code onderweg. De vorige code werkt niet meer.',
   'email-code.invalid': 'Die code klopt niet. Controleer de e-mail en probeer het opnieuw.',
   'email-code.expired': 'Deze code is verlopen. Begin opnieuw om een nieuwe code te krijgen.',
   'email-code.too-many': 'Te veel onjuiste codes. Begin opnieuw om een nieuwe code te krijgen.',
-  'email-code.locked': 'Te veel onjuiste codes voor dit account. Wacht een uur en meld u daarna opnieuw aan.',
+  'email-code.locked':
+    'Te veel onjuiste codes voor dit account. Wacht een uur en meld u daarna opnieuw aan.',
   'email-code.send-limit':
     'Er zijn te veel codes verstuurd. Wacht even voordat u een nieuwe aanvraagt.',
   'email-code.send-failed': 'We konden de e-mail nu niet versturen. Vraag een nieuwe code aan.',
@@ -37,7 +65,8 @@ export const nl: Record<MessageId, string> = {
   'federated.unavailable': 'We konden {name} nu niet bereiken. Probeer het zo opnieuw.',
   'federated.cancelled': 'Aanmelden met {name} is geannuleerd.',
   'federated.failed': 'Aanmelden met {name} is niet gelukt. Begin opnieuw.',
-  'federated.account-disabled': 'Uw account kan zich niet aanmelden. Neem contact op met uw beheerder.',
+  'federated.account-disabled':
+    'Uw account kan zich niet aanmelden. Neem contact op met uw beheerder.',
   'federated.back': 'Terug naar aanmelden',
   'no-email.heading': 'U kunt nog niet aanmelden',
   'no-email.body':
@@ -80,14 +109,47 @@ export const nl: Record<MessageId, string> = {
   'reason.policy-unreadable': 'Het beleid kon niet worden gelezen, dus de code is vereist',
   'reason.client-requested': 'De applicatie vroeg om een tweede stap',
   'reason.exempt': 'Uw account is tijdelijk vrijgesteld',
-  'mail.email-code.subject': 'Uw aanmeldcode voor {tenant}',
+  'mail.email-code.subject': 'Uw aanmeldcode voor {tenant} ({tag})',
   'mail.email-code.greeting': 'Beste {name},',
   'mail.email-code.intro':
     'Gebruik deze code om het aanmelden bij {application} ({tenant}) af te ronden:',
   'mail.email-code.validity': 'De code werkt één keer en verloopt om {expires}.',
-  'mail.email-code.request': 'Aangevraagd op {when} vanaf {ip} ({browser}).',
   'mail.email-code.tag':
     'Deze e-mail is gemarkeerd met {tag}; de aanmeldpagina toont hetzelfde teken.',
   'mail.email-code.not-you':
     'Was u dit niet? Deel de code dan niet. Iemand kent uw wachtwoord: wijzig het en meld het bij uw beheerder.',
+  'admin.error.unauthenticated': 'Stuur een toegangstoken voor beheer mee (Authorization: Bearer).',
+  'admin.error.invalid-token': 'Het toegangstoken is niet geldig voor de beheer-API.',
+  'admin.error.token-expired':
+    'Het toegangstoken is verlopen. Meld u opnieuw aan voor een nieuw token.',
+  'admin.error.forbidden': 'U mag dit niet doen.',
+  'admin.error.not-found': 'Dit beheer-endpoint bestaat niet.',
+  'admin.error.unknown-tenant': 'Er is geen tenant "{tenant}".',
+  'admin.error.unknown-user': 'Deze gebruiker bestaat niet in deze tenant.',
+  'admin.error.unknown-group': 'Er is geen groep "{group}" in deze tenant.',
+  'admin.error.unknown-profile': 'Er is geen profiel "{profile}" in deze tenant.',
+  'admin.error.unknown-client': 'Er is geen applicatie "{client}" in deze tenant.',
+  'admin.error.invalid-input': 'Het verzoek is niet geldig: {problems}',
+  'admin.error.effective-date-in-past':
+    'De startdatum {effectiveFrom} ligt in het verleden. Stuur confirm: true (of --confirm) om hem toch toe te passen.',
+  'admin.error.exemption-in-past': 'Een vrijstelling moet in de toekomst eindigen.',
+  'admin.error.tenant-exists': 'Er bestaat al een tenant "{name}".',
+  'admin.error.user-exists': 'Er bestaat al een gebruiker met deze gebruikersnaam in deze tenant.',
+  'admin.error.group-exists': 'Er bestaat al een groep "{name}" in deze tenant.',
+  'admin.error.profile-exists': 'Er bestaat al een profiel "{name}" in deze tenant.',
+  'admin.error.client-exists': 'Er bestaat al een applicatie "{name}" in deze tenant.',
+  'admin.error.email-in-use':
+    'Een ander account van deze tenant meldt zich al aan met dit e-mailadres of deze gebruikersnaam.',
+  'admin.error.username-is-email':
+    'Deze gebruikersnaam is het e-mailadres van een ander account van deze tenant.',
+  'admin.error.group-in-use':
+    'De groep "{group}" is nog in gebruik bij een gebruiker of profiel, of in het 2FA-beleid.',
+  'admin.error.client-in-use': 'De applicatie "{client}" staat in het 2FA-beleid.',
+  'admin.error.reserved-tenant': 'De tenant "{tenant}" is gereserveerd voor beheer.',
+  'admin.error.reserved-client': 'De applicatie "{client}" wordt door de provider zelf beheerd.',
+  'admin.error.tenant-disabled': 'De tenant "{tenant}" is uitgeschakeld.',
+  'admin.error.federated-account':
+    'Dit account meldt zich aan via de identiteitsprovider van de organisatie, die het wachtwoord en e-mailadres beheert.',
+  'admin.error.changed-meanwhile':
+    'Het gegeven werd tegelijk gewijzigd. Er is niets opgeslagen; probeer het opnieuw.',
 };

@@ -1,6 +1,7 @@
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { findTenant, type Tenant } from '../../adapters/tenants.ts';
 import { findUser } from '../../adapters/users.ts';
+import { oncePerRequest } from './request-memo.ts';
 import { adapterFor } from '../../adapters/oidc-adapter.ts';
 import { acrValues } from '../acr.ts';
 import { accountFacts } from '../two-factor/facts.ts';
@@ -8,6 +9,13 @@ import type { Secrets } from '../runtime.ts';
 import { buildInteractionPolicy } from './interaction-policy.ts';
 import { loadExistingGrant } from './grant.ts';
 import { renderLogoutPage, renderProviderError } from './pages.ts';
+import {
+  adminClientMetadata,
+  adminResourceIndicators,
+  buildAdminTokenClaims,
+  withAdminResource,
+} from '../admin/token-settings.ts';
+import { rememberUpstreamLogout, takeUpstreamLogout } from '../federation/end-session.ts';
 
 export const tenantPath = (tenantId: string) => `/realms/${tenantId}`;
 
@@ -27,8 +35,8 @@ export function buildConfiguration(tenant: Tenant, secrets: Secrets): Configurat
       long: { httpOnly: true, sameSite: 'lax', path },
       short: { httpOnly: true, sameSite: 'lax' },
     },
-    async findAccount(_ctx: KoaContextWithOIDC, sub: string) {
-      const user = await findUser(tenantId, sub);
+    async findAccount(ctx: KoaContextWithOIDC, sub: string) {
+      const user = await oncePerRequest(ctx.req, `user:${sub}`, () => findUser(tenantId, sub));
       if (!user || user.disabled) return undefined;
       return {
         accountId: sub,
@@ -73,21 +81,34 @@ export function buildConfiguration(tenant: Tenant, secrets: Secrets): Configurat
         allowedPolicy: (_ctx, client, token) => token.clientId === client.clientId,
       },
       userinfo: { enabled: true },
+      // JWT access tokens for the administration API (provider/admin/token-settings.ts).
+      resourceIndicators: adminResourceIndicators,
       rpInitiatedLogout: {
         enabled: true,
-        logoutSource: (ctx, form) => renderLogoutPage(ctx, tenant, form),
-        postLogoutSuccessSource: (ctx) => renderLogoutPage(ctx, tenant),
+        // The upstream end-session URL (tenant setting) must be found while the session exists.
+        async logoutSource(ctx, form) {
+          await rememberUpstreamLogout(ctx, tenant);
+          await renderLogoutPage(ctx, tenant, form);
+        },
+        async postLogoutSuccessSource(ctx) {
+          const upstream = takeUpstreamLogout(ctx, tenant);
+          if (upstream) return ctx.redirect(upstream);
+          await renderLogoutPage(ctx, tenant);
+        },
       },
     },
+    extraClientMetadata: adminClientMetadata,
+    extraTokenClaims: buildAdminTokenClaims(tenantId),
     interactions: {
       url: (_ctx, interaction) => `${path}/interaction/${interaction.uid}`,
       policy: buildInteractionPolicy(tenantId),
     },
-    loadExistingGrant,
+    loadExistingGrant: withAdminResource(loadExistingGrant),
     renderError: (ctx, out, error) => renderProviderError(ctx, tenant, out, error),
     rotateRefreshToken: true,
     ttl: {
-      AccessToken: 60 * 60,
+      // A resource server's own lifetime wins (admin tokens are short: admin/token-settings.ts).
+      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? 60 * 60,
       AuthorizationCode: 60,
       IdToken: 60 * 60,
       Interaction: 60 * 60,

@@ -24,13 +24,17 @@ export async function grantRequested(request: GrantRequest): Promise<Grant> {
       ? existing
       : new provider.Grant({ clientId, accountId });
 
+  const before = JSON.stringify([grant.getOIDCScope(), grant.getOIDCClaims()]);
   if (typeof request.scope === 'string') grant.addOIDCScope(request.scope);
   const claims = [
     ...Object.keys(request.claims.id_token ?? {}),
     ...Object.keys(request.claims.userinfo ?? {}),
   ];
   if (claims.length) grant.addOIDCClaims(claims);
-  await grant.save();
+  // An unchanged grant is not written again: most authorizations only read it.
+  const changed =
+    grant !== existing || JSON.stringify([grant.getOIDCScope(), grant.getOIDCClaims()]) !== before;
+  if (changed) await grant.save();
   return grant;
 }
 

@@ -25,7 +25,12 @@ export async function renderProviderError(
   error: Error,
 ): Promise<void> {
   const expired = error.name === 'SessionNotFound' || error.name === 'InvalidGrant';
-  const messageId: MessageId = expired ? 'error.interaction-expired' : 'error.oidc';
+  const broken = out.error === 'server_error';
+  const messageId: MessageId = expired
+    ? 'error.interaction-expired'
+    : broken
+      ? 'error.try-again'
+      : 'error.oidc';
   const status = (error as { statusCode?: number }).statusCode ?? 400;
   log.warn(
     { tenant: tenant._id, error: out.error, detail: out.error_description },

@@ -17,6 +17,11 @@ export interface StoredTenant {
     clients?: string[] | null;
   } | null;
   sso?: unknown;
+  branding?: {
+    displayName?: string | null;
+    logoUrl?: string | null;
+    accentColor?: string | null;
+  } | null;
   groups?: { code: string; name: string }[] | null;
   profiles?: { code: string; name: string; groups?: string[] | null }[] | null;
   signingKeys?: unknown[] | null;
@@ -35,6 +40,7 @@ export interface StoredUser {
   profile?: string | null;
   groups?: string[] | null;
   disabled?: boolean | null;
+  locale?: string | null;
 }
 
 export type TenantSettings = Omit<TenantEntry, 'users' | 'clients'>;
@@ -73,6 +79,8 @@ export function describeTenantSettings(tenant: StoredTenant): TenantSettings {
   if (policy?.effectiveFrom) out.twoFactor.effectiveFrom = policy.effectiveFrom.toISOString();
   if (policy?.clients) out.twoFactor.clients = [...policy.clients];
   if (tenant.sso) out.sso = tenant.sso as SsoSettings;
+  const branding = describeBranding(tenant.branding);
+  if (branding) out.branding = branding;
   if (tenant.groups?.length) {
     out.groups = tenant.groups.map((group) => ({ code: group.code, name: group.name }));
   }
@@ -98,7 +106,17 @@ export function describeUser(user: StoredUser): UserEntry {
   if (user.profile) out.profile = user.profile;
   if (user.groups?.length) out.groups = [...user.groups];
   if (user.disabled) out.disabled = true;
+  if (user.locale === 'en' || user.locale === 'nl') out.locale = user.locale;
   return out;
+}
+
+/** Only the fields that are set, so an empty branding and none compare (and export) the same. */
+function describeBranding(stored: StoredTenant['branding']): TenantSettings['branding'] {
+  const out: NonNullable<TenantSettings['branding']> = {};
+  if (stored?.displayName) out.displayName = stored.displayName;
+  if (stored?.logoUrl) out.logoUrl = stored.logoUrl;
+  if (stored?.accentColor) out.accentColor = stored.accentColor;
+  return Object.keys(out).length ? out : undefined;
 }
 
 function describeClient(metadata: ClientMetadata): ClientEntry {

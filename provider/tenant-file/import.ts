@@ -143,6 +143,7 @@ async function writeUser(plan: Plan, user: UserEntry, tally: ImportCounts): Prom
     profile: user.profile,
     groups: user.groups ?? [],
     disabled: user.disabled ?? false,
+    locale: user.locale,
   };
   const set = Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined));
   const unset = Object.fromEntries(
@@ -185,6 +186,7 @@ async function writeTenant(plan: Plan, tally: ImportCounts): Promise<void> {
     name: entry.name,
     locale: entry.locale ?? 'en',
     timeZone: entry.timeZone ?? 'UTC',
+    ...(entry.branding && { branding: entry.branding }),
     twoFactor: {
       method: policy.method,
       ...(policy.group && { group: policy.group }),
@@ -211,11 +213,17 @@ async function writeTenant(plan: Plan, tally: ImportCounts): Promise<void> {
   }
   // A tenant without a key cannot sign tokens; existing keys are never replaced here.
   const keys = missingKey ? { signingKeys: [await generateSigningKey()] } : {};
+  // Settings the file leaves out are removed, as the file says how the tenant is.
+  const unset = {
+    ...(entry.sso === undefined && { sso: 1 }),
+    ...(entry.branding === undefined && { branding: 1 }),
+  };
   await TenantModel.updateOne(
     { _id: entry.id },
-    entry.sso === undefined
-      ? { $set: { ...fields, ...keys }, $unset: { sso: 1 } }
-      : { $set: { ...fields, sso: entry.sso, ...keys } },
+    {
+      $set: { ...fields, ...(entry.sso !== undefined && { sso: entry.sso }), ...keys },
+      ...(Object.keys(unset).length && { $unset: unset }),
+    },
   );
   tally.updated += 1;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACCENT_COLOR, isLogoUrl } from '../branding.ts';
 
 /**
  * The shape of the tenant import file, which is also what export writes. Objects are strict so a
@@ -74,15 +75,22 @@ const upstream = {
   clientSecret: z.string().min(1, { error: 'must not be empty' }),
 };
 
+/**
+ * One upstream identity provider of the customer's SSO domain. `profile` and `groups` are given
+ * to accounts created on first login; `endSession` also signs the user out upstream on logout.
+ */
 export const ssoUpstreamSchema = z.strictObject({
   ...upstream,
   name: text().optional(),
   scopes: z
     .array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]+$/, { error: 'must be a scope token' }))
     .optional(),
+  endSession: z.boolean().optional(),
+  profile: code.optional(),
+  groups: z.array(code).optional(),
 });
 
-export const ssoSchema = z.union([z.strictObject(upstream), z.array(ssoUpstreamSchema).min(1)]);
+export const ssoSchema = z.union([ssoUpstreamSchema, z.array(ssoUpstreamSchema).min(1)]);
 
 export const twoFactorSchema = z.strictObject({
   method: z.enum(['off', 'all', 'group'], { error: 'must be one of off, all, group' }),
@@ -96,6 +104,19 @@ export const twoFactorSchema = z.strictObject({
   /** Limits the policy to these applications; absent means all of the tenant's clients. */
   clients: z.array(z.string().min(1)).optional(),
 });
+
+/** How the tenant's sign-in pages look (provider/branding.ts); every field is optional. */
+export const brandingSchema = z.strictObject({
+  displayName: text().optional(),
+  logoUrl: z
+    .string()
+    .max(2048, { error: 'must be at most 2048 characters' })
+    .refine(isLogoUrl, { error: 'must be an https URL' })
+    .optional(),
+  accentColor: z.string().regex(ACCENT_COLOR, { error: 'must be a colour as #rrggbb' }).optional(),
+});
+
+const locale = z.enum(['en', 'nl'], { error: 'must be en or nl' });
 
 export const groupSchema = z.strictObject({ code, name: text() });
 
@@ -118,6 +139,7 @@ export const userSchema = z.strictObject({
   profile: code.optional(),
   groups: z.array(code).optional(),
   disabled: z.boolean().optional(),
+  locale: locale.optional(),
 });
 
 export const clientSchema = z.looseObject({
@@ -132,13 +154,14 @@ export const clientSchema = z.looseObject({
 export const tenantSchema = z.strictObject({
   id: z.string().regex(tenantIdPattern, { error: 'must be lowercase letters, digits and dashes' }),
   name: text(),
-  locale: z.enum(['en', 'nl'], { error: 'must be en or nl' }).optional(),
+  locale: locale.optional(),
   timeZone: z
     .string()
     .refine(isTimeZone, { error: 'must be an IANA time zone such as Europe/Amsterdam' })
     .optional(),
   twoFactor: twoFactorSchema.optional(),
   sso: ssoSchema.optional(),
+  branding: brandingSchema.optional(),
   groups: z.array(groupSchema).optional(),
   profiles: z.array(profileSchema).optional(),
   users: z.array(userSchema).optional(),

@@ -120,13 +120,16 @@ function checkTenant(tenant: TenantEntry, at: Path, report: Report): void {
     const upstreams = Array.isArray(tenant.sso) ? tenant.sso : [tenant.sso];
     const owner = new Map<string, number>();
     upstreams.forEach((upstream, u) => {
+      const base = Array.isArray(tenant.sso) ? [...at, 'sso', u] : [...at, 'sso'];
       upstream.domains.forEach((domain, d) => {
-        const path = Array.isArray(tenant.sso)
-          ? [...at, 'sso', u, 'domains', d]
-          : [...at, 'sso', 'domains', d];
-        if (owner.has(domain)) report(path, `domain "${domain}" is listed twice`);
+        if (owner.has(domain))
+          report([...base, 'domains', d], `domain "${domain}" is listed twice`);
         owner.set(domain, u);
       });
+      if (upstream.profile && !profiles.has(upstream.profile)) {
+        report([...base, 'profile'], `unknown profile "${upstream.profile}"`);
+      }
+      checkGroupList(upstream.groups, [...base, 'groups']);
     });
   }
 

@@ -4,6 +4,8 @@ import { now } from '../clock.ts';
 import { requestsSecondFactor } from '../acr.ts';
 import { decideEmailCode, type Decision, type SignInMethod } from './decision.ts';
 import { accountFacts, policyOf } from './facts.ts';
+import { noteExemptionEnd, recordExemptionEnd } from '../admin/services/exemption-end.ts';
+import { decisions } from '../observability/metrics.ts';
 
 /** The decision for one account and request, with the tenant read fresh so changes apply at once. */
 export function decideFor(input: {
@@ -13,7 +15,9 @@ export function decideFor(input: {
   signIn: SignInMethod;
   params: Record<string, unknown>;
 }): Decision {
-  return decideEmailCode({
+  // An exemption past its end is recorded the first time a decision sees it (exactly once).
+  noteExemptionEnd(input.user);
+  const decision = decideEmailCode({
     policy: policyOf(input.tenant),
     account: accountFacts(input.tenant?.profiles ?? [], input.user),
     clientId: input.clientId,
@@ -21,6 +25,8 @@ export function decideFor(input: {
     clientRequestsCode: requestsSecondFactor(input.params),
     now: now(),
   });
+  decisions.inc({ reason: decision.reason, required: String(decision.required) });
+  return decision;
 }
 
 export function signInMethodOf(amr: string[] | undefined): SignInMethod {
@@ -40,6 +46,7 @@ export async function decideForSession(input: {
     findUser(input.tenantId, input.accountId),
   ]);
   if (!user || user.disabled) return undefined;
+  await recordExemptionEnd(user);
   return decideFor({
     tenant,
     user,

@@ -19,6 +19,8 @@ export interface AccountFacts {
   type: 'standard' | 'partner';
   groups: string[];
   profileGroups: string[];
+  /** An operator's exemption from the code, in force while `now` is before this instant. */
+  exemptUntil?: Date;
 }
 
 export type SignInMethod = 'password' | 'federated';
@@ -45,7 +47,8 @@ export type DecisionReason =
   | 'all-users'
   | 'group-direct'
   | 'group-via-profile'
-  | 'not-in-group';
+  | 'not-in-group'
+  | 'exempt';
 
 export interface Decision {
   required: boolean;
@@ -75,12 +78,23 @@ export function decideEmailCode(input: DecisionInput): Decision {
     return skip('client-not-in-scope');
   }
 
-  if (policy.method === 'all') return need('all-users');
+  if (policy.method === 'all') return unlessExempt(input, 'all-users');
 
   const group = policy.group;
   if (!group) return need('policy-unreadable');
-  if (account.groups.includes(group)) return need('group-direct');
-  if (account.profileGroups.includes(group)) return need('group-via-profile');
+  if (account.groups.includes(group)) return unlessExempt(input, 'group-direct');
+  if (account.profileGroups.includes(group)) return unlessExempt(input, 'group-via-profile');
 
   return skip('not-in-group');
+}
+
+/**
+ * An exemption only lifts what the tenant policy would ask, so `exempt` is reported exactly when
+ * it made the difference. It never overrides a failed policy read (fail closed) or a client's
+ * step-up request: the application asked for assurance that the tenant cannot waive for it.
+ * It ends by itself at `exemptUntil`; nothing has to run for that.
+ */
+function unlessExempt(input: DecisionInput, reason: DecisionReason): Decision {
+  const until = input.account.exemptUntil;
+  return until && input.now < until ? skip('exempt') : need(reason);
 }

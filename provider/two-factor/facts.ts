@@ -23,5 +23,6 @@ export function accountFacts(profiles: Tenant['profiles'], user: User): AccountF
     type: user.type === 'partner' ? 'partner' : 'standard',
     groups: user.groups ?? [],
     profileGroups: profile?.groups ?? [],
+    ...(user.exemption?.until && { exemptUntil: new Date(user.exemption.until) }),
   };
 }

@@ -15,14 +15,19 @@ export class ChildProvider {
   readonly baseUrl: string;
   #child?: ChildProcess;
   #output = '';
+  /** Extra environment for every start of this process, e.g. `{ TRUST_PROXY: 'true' }`. */
+  readonly #env: Record<string, string>;
 
-  private constructor(port: number) {
+  private constructor(port: number, env: Record<string, string> = {}) {
     this.port = port;
     this.baseUrl = `http://127.0.0.1:${port}`;
+    this.#env = env;
   }
 
-  static async start(options: { port?: number; publicUrl?: string } = {}): Promise<ChildProvider> {
-    const child = new ChildProvider(options.port ?? (await freePort()));
+  static async start(
+    options: { port?: number; publicUrl?: string; env?: Record<string, string> } = {},
+  ): Promise<ChildProvider> {
+    const child = new ChildProvider(options.port ?? (await freePort()), options.env);
     await child.start(options.publicUrl);
     return child;
   }
@@ -34,6 +39,7 @@ export class ChildProvider {
       PORT: String(this.port),
       PUBLIC_URL: publicUrl,
       LOG_LEVEL: 'warn',
+      ...this.#env,
     };
     this.#child = spawn(process.execPath, [cli, 'serve'], {
       env,

@@ -248,6 +248,44 @@ const table: Array<[string, DecisionInput, Decision]> = [
     { required: false, reason: 'not-in-group' },
   ],
   [
+    'an exempt user holding the group is not asked while the exemption lasts',
+    row({ account: { ...inGroup, exemptUntil: FUTURE } }),
+    { required: false, reason: 'exempt' },
+  ],
+  [
+    'an exempt user is not asked under policy all',
+    row({
+      policy: { method: 'all', effectiveFrom: PAST },
+      account: { ...inGroup, exemptUntil: FUTURE },
+    }),
+    { required: false, reason: 'exempt' },
+  ],
+  [
+    'an exemption that has ended asks the user again',
+    row({ account: { ...inGroup, exemptUntil: PAST } }),
+    { required: true, reason: 'group-direct' },
+  ],
+  [
+    'an exemption ends at the very instant of its end date',
+    row({ account: { ...inGroup, exemptUntil: NOW } }),
+    { required: true, reason: 'group-direct' },
+  ],
+  [
+    'an exemption does not lift a code the client asks for',
+    row({ account: { ...inGroup, exemptUntil: FUTURE }, clientRequestsCode: true }),
+    { required: true, reason: 'client-requested' },
+  ],
+  [
+    'an exemption does not lift the code when the policy cannot be read',
+    row({ policy: undefined, account: { ...inGroup, exemptUntil: FUTURE } }),
+    { required: true, reason: 'policy-unreadable' },
+  ],
+  [
+    'an exemption is not the reason when the policy would not ask anyway',
+    row({ account: { type: 'standard', groups: [], profileGroups: [], exemptUntil: FUTURE } }),
+    { required: false, reason: 'not-in-group' },
+  ],
+  [
     'a group policy without a start date applies now',
     row({
       policy: { method: 'group', group: '2FA' },

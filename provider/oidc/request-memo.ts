@@ -1,0 +1,20 @@
+import type { IncomingMessage } from 'node:http';
+
+const memos = new WeakMap<IncomingMessage, Map<string, Promise<unknown>>>();
+
+/**
+ * Reads the same record once per HTTP request: oidc-provider asks for the account in several
+ * places of one authorization (findAccount, each prompt check). Never across requests, so a
+ * change made by an administrator applies at the next request.
+ */
+export function oncePerRequest<T>(
+  request: IncomingMessage,
+  key: string,
+  read: () => Promise<T>,
+): Promise<T> {
+  let memo = memos.get(request);
+  if (!memo) memos.set(request, (memo = new Map()));
+  let value = memo.get(key) as Promise<T> | undefined;
+  if (!value) memo.set(key, (value = read()));
+  return value;
+}

@@ -1,0 +1,190 @@
+/**
+ * `npm run bench`: complete sign-in flows driven by openid-client against provider processes on
+ * FerretDB (codes read from a real SMTP receiver), at concurrency 1, 8 and 32, for a password +
+ * code tenant, a password-only tenant and the bare oidc-provider; then the cost of one argon2id
+ * hash and the memory of one process serving 10,000 tenants. Bounded in count and time; loopback
+ * only. Results are printed and written to test-output/bench.json.
+ */
+import { hash } from '@node-rs/argon2';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { connectDatabase, disconnectDatabase } from '../../adapters/connection.ts';
+import { ensureIndexes } from '../../adapters/indexes.ts';
+import { startFerretDB } from '../../provider/embedded/ferretdb.ts';
+import { freePort, stopProcess, waitForPort } from '../../provider/embedded/processes.ts';
+import { configureLogger } from '../../provider/logger.ts';
+import { MailInbox } from '../../test/support/mail.ts';
+import { bareFlow, productFlow, runFlows, type FlowResult } from './flows.ts';
+import { createFlowTenants, createManyTenants } from './setup.ts';
+import { currentRssMb, fmt, peakRssMb, Samples } from './stats.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const CONCURRENCY = [1, 8, 32];
+const ITERATIONS: Record<number, number> = { 1: 20, 8: 8, 32: 4 };
+const USERS_PER_WORKER = 10;
+
+configureLogger('warn');
+const dir = await mkdtemp(path.join(tmpdir(), 'idp-bench-'));
+const database = await startFerretDB(dir);
+const inbox = new MailInbox();
+const smtpUrl = await inbox.start();
+const children: ChildProcess[] = [];
+const report: Record<string, unknown> = {};
+
+async function startServer(script: string, env: Record<string, string>) {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    [path.join(root, script), ...(script.endsWith('idp.js') ? ['serve'] : [])],
+    {
+      env: {
+        ...process.env,
+        PORT: String(port),
+        PUBLIC_URL: `http://127.0.0.1:${port}`,
+        MONGODB_URI: database.uri,
+        SMTP_URL: smtpUrl,
+        LOG_LEVEL: 'error',
+        COOKIE_KEYS: 'bench-cookie-key-0123456789abcdef012345',
+        CODE_HASH_SECRET: 'bench-code-secret-0123456789abcdef01234',
+        ...env,
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  children.push(child);
+  await waitForPort(port, 30000, child);
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+function summarize(name: string, concurrency: number, result: FlowResult) {
+  const steps = Object.entries(result.steps).map(
+    ([step, samples]) => `${step} ${fmt(samples.percentile(50))}/${fmt(samples.percentile(99))}`,
+  );
+  const rate = result.flows / result.seconds;
+  console.log(
+    `  ${name.padEnd(16)} c=${String(concurrency).padEnd(3)} ${rate.toFixed(1).padStart(6)} flows/s  p50/p99 ms: ${steps.join(', ')}${result.failures ? `  FAILURES ${result.failures}` : ''}`,
+  );
+  report[`${name} c=${concurrency}`] = {
+    flowsPerSecond: Number(rate.toFixed(2)),
+    failures: result.failures,
+    steps: Object.fromEntries(
+      Object.entries(result.steps).map(([step, s]) => [
+        step,
+        { p50: s.percentile(50), p99: s.percentile(99) },
+      ]),
+    ),
+  };
+  return rate;
+}
+
+try {
+  await connectDatabase(database.uri);
+  await ensureIndexes();
+  await createFlowTenants(Math.max(...CONCURRENCY) * USERS_PER_WORKER);
+
+  console.log('Flows (each worker signs in its own users; codes read from the SMTP receiver)');
+  const product = await startServer('bin/idp.js', {});
+  const bare = await startServer('scripts/bench/bare-provider.ts', {});
+  const rates: Record<string, number> = {};
+  for (const concurrency of CONCURRENCY) {
+    const iterations = ITERATIONS[concurrency]!;
+    const codeFlow = await productFlow(
+      `${product.url}/realms/bench-code`,
+      'bench-code',
+      inbox,
+      USERS_PER_WORKER,
+    );
+    rates[`code ${concurrency}`] = summarize(
+      'password + code',
+      concurrency,
+      await runFlows(
+        codeFlow,
+        ['identifier', 'password', 'code verify', 'code → callback', 'token'],
+        concurrency,
+        iterations,
+      ),
+    );
+    const pwdFlow = await productFlow(
+      `${product.url}/realms/bench-pwd`,
+      'bench-pwd',
+      undefined,
+      USERS_PER_WORKER,
+    );
+    summarize(
+      'password only',
+      concurrency,
+      await runFlows(pwdFlow, ['identifier', 'password', 'token'], concurrency, iterations),
+    );
+    rates[`bare ${concurrency}`] = summarize(
+      'bare library',
+      concurrency,
+      await runFlows(
+        await bareFlow(bare.url),
+        ['login', 'consent', 'token'],
+        concurrency,
+        iterations,
+      ),
+    );
+  }
+  const productPeak = await peakRssMb(product.child.pid!);
+  console.log(`  provider peak RSS during the flows: ${productPeak.toFixed(0)} MB`);
+  report.providerPeakRssMb = Math.round(productPeak);
+  report.codeFlowVsBare = Object.fromEntries(
+    CONCURRENCY.map((c) => [c, Number((rates[`code ${c}`]! / rates[`bare ${c}`]!).toFixed(2))]),
+  );
+
+  const argon = new Samples();
+  for (let i = 0; i < 20; i++) {
+    const started = performance.now();
+    await hash('benchmark-password-1');
+    argon.add(performance.now() - started);
+  }
+  console.log(
+    `argon2id hash (library defaults): p50 ${fmt(argon.percentile(50))} ms, p99 ${fmt(argon.percentile(99))} ms`,
+  );
+  report.argon2idMs = { p50: argon.percentile(50), p99: argon.percentile(99) };
+
+  console.log('10,000 tenants: discovery and JWKS of each, against one process');
+  const ids = await createManyTenants(10_000);
+  for (const cache of ['2000', '10000']) {
+    const many = await startServer('bin/idp.js', { TENANT_CACHE_SIZE: cache });
+    const started = performance.now();
+    for (let i = 0; i < ids.length; i += 50) {
+      await Promise.all(
+        ids.slice(i, i + 50).map(async (id) => {
+          const response = await fetch(`${many.url}/realms/${id}/.well-known/openid-configuration`);
+          if (response.status !== 200) throw new Error(`${id}: ${response.status}`);
+          await response.arrayBuffer();
+        }),
+      );
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const peak = await peakRssMb(many.child.pid!);
+    const now = await currentRssMb(many.child.pid!);
+    console.log(
+      `  cache ${cache.padStart(5)} instances: ${(ids.length / seconds).toFixed(0)} tenants/s first use, peak RSS ${peak.toFixed(0)} MB, after ${now.toFixed(0)} MB`,
+    );
+    report[`tenants10k cache=${cache}`] = {
+      peakRssMb: Math.round(peak),
+      rssAfterMb: Math.round(now),
+      firstUsePerSecond: Math.round(ids.length / seconds),
+    };
+    await stopProcess(many.child);
+  }
+
+  await mkdir(path.join(root, 'test-output'), { recursive: true });
+  await writeFile(
+    path.join(root, 'test-output/bench.json'),
+    `${JSON.stringify(report, null, 2)}\n`,
+  );
+  console.log('Written to test-output/bench.json');
+} finally {
+  for (const child of children) await stopProcess(child);
+  await disconnectDatabase().catch(() => undefined);
+  await inbox.stop();
+  await database.stop();
+  await rm(dir, { recursive: true, force: true });
+}
