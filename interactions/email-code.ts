@@ -12,6 +12,7 @@ import {
 import { findUser, lookupKey, type User } from '../adapters/users.ts';
 import { isExhausted, spend } from '../provider/limits.ts';
 import { dependencyErrors } from '../provider/observability/metrics.ts';
+import { isPlainAddress } from '../provider/tenant-file/schema.ts';
 import { ACR_MFA, AMR_EMAIL_CODE } from '../provider/acr.ts';
 import { now } from '../provider/clock.ts';
 import { invalidRequest } from '../provider/errors.ts';
@@ -65,14 +66,6 @@ async function applicationName(step: Step): Promise<string> {
   const clientId = String(step.details.params.client_id);
   const client = await step.provider.Client.find(clientId);
   return client?.clientName ?? clientId;
-}
-
-/** The import's rule for an address (tenant-file/schema.ts): a bare addr-spec, nothing more. */
-const plainAddress =
-  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]{1,64}@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-
-function isPlainAddress(address: string | undefined): address is string {
-  return typeof address === 'string' && address.length <= 254 && plainAddress.test(address);
 }
 
 /** Issues a code and emails it. A send that fails leaves the page up with a resend offer. */

@@ -3,6 +3,7 @@ import Koa, { type Context, type Next } from 'koa';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import mongoose from 'mongoose';
+import { findTenant } from '../adapters/tenants.ts';
 import { interactionRouter } from '../interactions/index.ts';
 import { accountRouter } from './account/routes.ts';
 import { createAdminApi } from './admin/api/router.ts';
@@ -99,6 +100,11 @@ function providerDispatch(runtime: Runtime) {
     const tenantId = match[1]!;
     const provider = TENANT_ID.test(tenantId) ? await runtime.tenants.providerFor(tenantId) : null;
     if (!provider) throw unknownTenant(tenantId);
+    // A tenant disabled or removed by another process stops here, cached instance or not.
+    if (!(await findTenant(tenantId))) {
+      runtime.tenants.evict(tenantId);
+      throw unknownTenant(tenantId);
+    }
 
     const prefix = `/realms/${tenantId}`;
     const request = ctx.req as typeof ctx.req & { baseUrl?: string };

@@ -36,6 +36,11 @@ const email = z
   .max(254, { error: 'must be at most 254 characters' })
   .regex(emailPattern, { error: 'must be a single plain email address' });
 
+/** The same rule outside imports (the code email checks the stored address with it). */
+export function isPlainAddress(value: unknown): value is string {
+  return email.safeParse(value).success;
+}
+
 export function isTimeZone(value: string): boolean {
   // Offsets such as "+01:00" are accepted by Intl but are not zones: they ignore daylight saving.
   if (!/^[A-Za-z][A-Za-z0-9_+/-]*$/.test(value)) return false;
