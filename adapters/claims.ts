@@ -38,8 +38,7 @@ export async function claimOnce(key: string, expiresAt: Date): Promise<boolean> 
  * Claims the next of `limit` numbered slots under `prefix` and returns its number (1-based), or
  * undefined when all are taken. Parallel callers each get a different slot. The search starts
  * after a hint of how many are taken; the hint may lag (its writes are not atomic) but never
- * runs ahead, so it only saves probes. Every read is by `_id`, the one filter FerretDB 1.x serves
- * from an index.
+ * runs ahead, so it only saves probes. Every read is by `_id` alone (see oidc-adapter.ts).
  */
 export async function claimSlot(
   prefix: string,

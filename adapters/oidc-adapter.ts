@@ -114,8 +114,8 @@ export function adapterFor(tenant: string) {
     }
 
     /**
-     * Every read filters on `_id` alone: FerretDB 1.x serves only that filter from an index and
-     * scans the collection for any other. Expiry is then checked on the document.
+     * Every read filters on `_id` alone: indexed on MongoDB, and the only filter FerretDB 1.x hands
+     * to SQLite (others are decoded document by document). Expiry is checked on the document.
      */
     async find(id: string) {
       if (this.name === 'Client') return findClientMetadata(tenant, requireString(id));

@@ -91,7 +91,7 @@ export interface Tenant {
 export const TenantModel = mongoose.model('Tenant', tenantSchema);
 
 export async function findTenant(id: string): Promise<Tenant | null> {
-  // `{ _id }` alone: the only filter FerretDB 1.x serves from an index (others scan).
+  // `{ _id }` alone: indexed on MongoDB, and the only filter FerretDB 1.x hands to SQLite.
   const tenant = await TenantModel.findOne({ _id: id }).lean<Tenant>();
   return tenant && !tenant.disabled ? tenant : null;
 }

@@ -3,8 +3,9 @@ import type { User } from './users.ts';
 
 /**
  * Lookup keys for sign-in: `tenant:username:<key>` and `tenant:email:<key>` point to a user's
- * `_id`. FerretDB 1.x serves only `{ _id }` filters from an index and scans the collection for
- * any other, so the password step finds its account through these instead of by field.
+ * `_id`. An `_id` lookup is indexed on MongoDB and the cheapest there is on FerretDB 1.x (the only
+ * filter it hands to SQLite), so the password step finds its account through these instead of
+ * by field.
  *
  * The users store keeps them (hooks in users.ts, after every write) and start-up rebuilds them
  * all, so a crash between the two writes heals. A key is only believed while the user it names

@@ -83,8 +83,11 @@ export async function renderEmailCode(message: EmailCodeMessage) {
 
 /** nodemailer over SMTP with a bounded wait, so a slow mail server cannot hang a sign-in. */
 export function createMailer(smtpUrl: string, from: string): Mailer {
+  // A pool keeps a few SMTP connections open, so a code email does not wait for a new handshake.
   const transport: Transporter = nodemailer.createTransport({
     url: smtpUrl,
+    pool: true,
+    maxConnections: 5,
     connectionTimeout: 5000,
     greetingTimeout: 5000,
     socketTimeout: 10000,

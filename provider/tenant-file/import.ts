@@ -149,12 +149,14 @@ async function writeUser(plan: Plan, user: UserEntry, tally: ImportCounts): Prom
   const unset = Object.fromEntries(
     Object.entries(fields).flatMap(([key, value]) => (value === undefined ? [[key, 1]] : [])),
   );
+  // By `_id` (the stored user's, or a new one): the cheapest filter on every server, and the
+  // unique (tenant, usernameKey) index still refuses a second account of the same name.
   await UserModel.updateOne(
-    { tenant: plan.entry.id, usernameKey },
+    { _id: existing?._id ?? randomUUID() },
     {
-      $set: set,
+      $set: { ...set, tenant: plan.entry.id, usernameKey },
       ...(Object.keys(unset).length && { $unset: unset }),
-      $setOnInsert: { _id: randomUUID(), origin: 'local' },
+      $setOnInsert: { origin: 'local' },
     },
     { upsert: true },
   );

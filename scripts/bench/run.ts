@@ -80,6 +80,19 @@ function summarize(name: string, concurrency: number, result: FlowResult) {
   return rate;
 }
 
+async function cleanUp() {
+  for (const child of children) await stopProcess(child);
+  await disconnectDatabase().catch(() => undefined);
+  await inbox.stop().catch(() => undefined);
+  await database.stop();
+  await rm(dir, { recursive: true, force: true });
+}
+
+// An interrupted run still stops every process it started.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+}
+
 try {
   await connectDatabase(database.uri);
   await ensureIndexes();
@@ -147,33 +160,44 @@ try {
   );
   report.argon2idMs = { p50: argon.percentile(50), p99: argon.percentile(99) };
 
-  console.log('10,000 tenants: discovery and JWKS of each, against one process');
-  const ids = await createManyTenants(10_000);
-  for (const cache of ['2000', '10000']) {
-    const many = await startServer('bin/idp.js', { TENANT_CACHE_SIZE: cache });
-    const started = performance.now();
-    for (let i = 0; i < ids.length; i += 50) {
-      await Promise.all(
-        ids.slice(i, i + 50).map(async (id) => {
-          const response = await fetch(`${many.url}/realms/${id}/.well-known/openid-configuration`);
-          if (response.status !== 200) throw new Error(`${id}: ${response.status}`);
-          await response.arrayBuffer();
-        }),
-      );
-    }
-    const seconds = (performance.now() - started) / 1000;
-    const peak = await peakRssMb(many.child.pid!);
-    const now = await currentRssMb(many.child.pid!);
-    console.log(
-      `  cache ${cache.padStart(5)} instances: ${(ids.length / seconds).toFixed(0)} tenants/s first use, peak RSS ${peak.toFixed(0)} MB, after ${now.toFixed(0)} MB`,
+  // FerretDB 1.24's SQLite backend scans the whole collection even for an `_id` lookup (its
+  // unique `_id` index is on another expression than its queries use), so first use of 10,000
+  // tenants takes very long there. The memory figure measures TENANTS instances held at once and
+  // extrapolates per instance; on MongoDB set BENCH_TENANTS=10000 to measure it whole.
+  const tenantCount = Number(process.env.BENCH_TENANTS ?? 2000);
+  console.log(`${tenantCount} tenants: discovery of each against one process holding all of them`);
+  const ids = await createManyTenants(tenantCount);
+  const many = await startServer('bin/idp.js', { TENANT_CACHE_SIZE: String(tenantCount) });
+  await fetch(`${many.url}/realms/${ids[0]}/.well-known/openid-configuration`);
+  const baseline = await currentRssMb(many.child.pid!);
+  const started = performance.now();
+  for (let i = 0; i < ids.length; i += 20) {
+    await Promise.all(
+      ids.slice(i, i + 20).map(async (id) => {
+        const response = await fetch(`${many.url}/realms/${id}/.well-known/openid-configuration`);
+        if (response.status !== 200) throw new Error(`${id}: ${response.status}`);
+        await response.arrayBuffer();
+      }),
     );
-    report[`tenants10k cache=${cache}`] = {
-      peakRssMb: Math.round(peak),
-      rssAfterMb: Math.round(now),
-      firstUsePerSecond: Math.round(ids.length / seconds),
-    };
-    await stopProcess(many.child);
   }
+  const seconds = (performance.now() - started) / 1000;
+  const peak = await peakRssMb(many.child.pid!);
+  const perInstance = (peak - baseline) / tenantCount;
+  const at10k = baseline + perInstance * 10_000;
+  console.log(
+    `  first use ${(tenantCount / seconds).toFixed(0)} tenants/s; RSS ${baseline.toFixed(0)} MB with one, ` +
+      `peak ${peak.toFixed(0)} MB with ${tenantCount} (${(perInstance * 1024).toFixed(0)} KB each); ` +
+      `10,000 held at once ≈ ${at10k.toFixed(0)} MB; with the default cache (2,000) memory stays at the 2,000 figure`,
+  );
+  report.tenants = {
+    measured: tenantCount,
+    firstUsePerSecond: Math.round(tenantCount / seconds),
+    baselineRssMb: Math.round(baseline),
+    peakRssMb: Math.round(peak),
+    perInstanceKb: Math.round(perInstance * 1024),
+    estimated10kRssMb: Math.round(at10k),
+  };
+  await stopProcess(many.child);
 
   await mkdir(path.join(root, 'test-output'), { recursive: true });
   await writeFile(
@@ -182,9 +206,5 @@ try {
   );
   console.log('Written to test-output/bench.json');
 } finally {
-  for (const child of children) await stopProcess(child);
-  await disconnectDatabase().catch(() => undefined);
-  await inbox.stop();
-  await database.stop();
-  await rm(dir, { recursive: true, force: true });
+  await cleanUp();
 }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { accentPalette, contrast } from '../../provider/branding.ts';
 import { exportTenant } from '../../provider/tenant-file/export.ts';
 import { importTenantFile } from '../../provider/tenant-file/import.ts';
@@ -8,9 +8,8 @@ import { startAuthorization } from '../support/relying-party.ts';
 import { createTenant } from '../support/tenants.ts';
 import {
   checkAccessibility,
-  launchChromium,
+  useChromium,
   LOGO_URL,
-  openContext,
   screenshot,
   type TestContext,
 } from './chromium.ts';
@@ -37,24 +36,11 @@ function fileWith(tenant: Record<string, unknown>) {
 
 describe('tenant branding', function () {
   describe('in a real browser', function () {
-    let browser: Browser;
+    const chromium = useChromium();
     let open: TestContext;
 
-    before(async function () {
-      browser = await launchChromium();
-    });
-
-    after(async function () {
-      await browser?.close();
-    });
-
     beforeEach(async function () {
-      open = await openContext(browser);
-    });
-
-    afterEach(async function () {
-      expect(open.violations, 'Content-Security-Policy violations').to.deep.equal([]);
-      await open.context.close();
+      open = await chromium.open();
     });
 
     it("wears the tenant's name, logo and accent colour, the colour from its own stylesheet", async function () {

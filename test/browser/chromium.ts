@@ -100,6 +100,38 @@ export async function openContext(
 }
 
 /**
+ * The hooks every browser suite needs: one chromium for the suite, and after each test no
+ * Content-Security-Policy violation and the test's context closed. `open` gives a fresh context.
+ */
+export function useChromium() {
+  let browser: Browser | undefined;
+  let current: TestContext | undefined;
+
+  before(async function () {
+    browser = await launchChromium();
+  });
+
+  after(async function () {
+    await browser?.close();
+  });
+
+  afterEach(async function () {
+    if (!current) return;
+    const { violations, context } = current;
+    current = undefined;
+    await context.close();
+    expect(violations, 'Content-Security-Policy violations').to.deep.equal([]);
+  });
+
+  return {
+    async open(options: BrowserContextOptions = {}): Promise<TestContext> {
+      current = await openContext(browser!, options);
+      return current;
+    },
+  };
+}
+
+/**
  * Runs what the person does (a click, a key) and returns the URL the browser was sent to at the
  * client: the authorization response, or the post-logout redirect.
  */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { LOCALE_COOKIE } from '../../provider/i18n.ts';
 import { en } from '../../provider/messages/en.ts';
 import { nl } from '../../provider/messages/nl.ts';
@@ -9,8 +9,7 @@ import { finishAuthorization, startAuthorization } from '../support/relying-part
 import { createTenant, PASSWORD } from '../support/tenants.ts';
 import {
   checkAccessibility,
-  launchChromium,
-  openContext,
+  useChromium,
   screenshot,
   untilClient,
   type TestContext,
@@ -22,24 +21,11 @@ const heading = (page: Page) => page.textContent('h1');
 const pageLanguage = (page: Page) => page.getAttribute('html', 'lang');
 
 describe('the sign-in pages in Dutch, in a real browser', function () {
-  let browser: Browser;
+  const chromium = useChromium();
   let open: TestContext;
 
-  before(async function () {
-    browser = await launchChromium();
-  });
-
-  after(async function () {
-    await browser?.close();
-  });
-
   beforeEach(async function () {
-    open = await openContext(browser);
-  });
-
-  afterEach(async function () {
-    expect(open.violations, 'Content-Security-Policy violations').to.deep.equal([]);
-    await open.context.close();
+    open = await chromium.open();
   });
 
   it('shows a Dutch tenant every step and the code email in Dutch', async function () {

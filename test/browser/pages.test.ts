@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import * as oidc from 'openid-client';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { freePort } from '../../provider/embedded/processes.ts';
 import { en } from '../../provider/messages/en.ts';
 import { testEnvironment } from '../support/environment.ts';
@@ -14,8 +14,7 @@ import {
 import { createTenant, PASSWORD } from '../support/tenants.ts';
 import {
   checkAccessibility,
-  launchChromium,
-  openContext,
+  useChromium,
   screenshot,
   untilClient,
   type TestContext,
@@ -48,24 +47,11 @@ const documentWidth = (page: Page) =>
   );
 
 describe('the pages around a sign-in, in a real browser', function () {
-  let browser: Browser;
+  const chromium = useChromium();
   let open: TestContext;
 
-  before(async function () {
-    browser = await launchChromium();
-  });
-
-  after(async function () {
-    await browser?.close();
-  });
-
-  afterEach(async function () {
-    expect(open.violations, 'Content-Security-Policy violations').to.deep.equal([]);
-    await open.context.close();
-  });
-
   it('shows the expired-sign-in page when a finished sign-in is opened again', async function () {
-    open = await openContext(browser);
+    open = await chromium.open();
     const { page } = open;
     const tenant = await createTenant({
       users: [{ username: 'eva', email: 'eva@expiry.example' }],
@@ -86,7 +72,7 @@ describe('the pages around a sign-in, in a real browser', function () {
   });
 
   it('shows a plain page for a tenant that does not exist', async function () {
-    open = await openContext(browser);
+    open = await chromium.open();
     const { page } = open;
 
     const response = await page.goto(`${testEnvironment().baseUrl}/realms/no-such-tenant/auth`);
@@ -97,7 +83,7 @@ describe('the pages around a sign-in, in a real browser', function () {
   });
 
   it('says so when too many wrong passwords have locked the account', async function () {
-    open = await openContext(browser);
+    open = await chromium.open();
     const { page } = open;
     const tenant = await createTenant({ users: [{ username: 'lou', email: 'lou@lock.example' }] });
 
@@ -117,7 +103,7 @@ describe('the pages around a sign-in, in a real browser', function () {
   });
 
   it('tells a user who needs a code but has no email address to contact the administrator', async function () {
-    open = await openContext(browser);
+    open = await chromium.open();
     const { page } = open;
     const tenant = await createTenant({ twoFactor: ALL, users: [{ username: 'noa' }] });
 
@@ -131,7 +117,7 @@ describe('the pages around a sign-in, in a real browser', function () {
   });
 
   it('explains a failed sign-in at an identity provider that cannot be reached', async function () {
-    open = await openContext(browser);
+    open = await chromium.open();
     const { page } = open;
     // A loopback port with nothing listening: the upstream is down.
     const issuer = `http://127.0.0.1:${await freePort()}`;
@@ -161,7 +147,7 @@ describe('the pages around a sign-in, in a real browser', function () {
   });
 
   it('asks before signing out, then sends the browser back to the application', async function () {
-    open = await openContext(browser);
+    open = await chromium.open();
     const { page } = open;
     const tenant = await createTenant({
       users: [{ username: 'out', email: 'out@logout.example' }],
@@ -186,7 +172,7 @@ describe('the pages around a sign-in, in a real browser', function () {
   });
 
   it('confirms a sign-out that has nowhere to return to', async function () {
-    open = await openContext(browser);
+    open = await chromium.open();
     const { page } = open;
     const tenant = await createTenant({
       users: [{ username: 'end', email: 'end@logout.example' }],
@@ -202,7 +188,7 @@ describe('the pages around a sign-in, in a real browser', function () {
   });
 
   it('fits a 360-pixel-wide phone screen on every step of a sign-in', async function () {
-    open = await openContext(browser, {
+    open = await chromium.open({
       viewport: { width: 360, height: 740 },
       isMobile: true,
       hasTouch: true,

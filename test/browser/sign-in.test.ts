@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { advanceClock } from '../../provider/clock.ts';
 import { en } from '../../provider/messages/en.ts';
 import { testEnvironment } from '../support/environment.ts';
@@ -14,8 +14,7 @@ import { createTenant, PASSWORD } from '../support/tenants.ts';
 import { createSsoTenant, startUpstream } from '../support/upstream.ts';
 import {
   checkAccessibility,
-  launchChromium,
-  openContext,
+  useChromium,
   screenshot,
   untilClient,
   type TestContext,
@@ -53,24 +52,11 @@ async function expectVisibleFocus(page: Page) {
 }
 
 describe('signing in with a real browser', function () {
-  let browser: Browser;
+  const chromium = useChromium();
   let open: TestContext;
 
-  before(async function () {
-    browser = await launchChromium();
-  });
-
-  after(async function () {
-    await browser?.close();
-  });
-
   beforeEach(async function () {
-    open = await openContext(browser);
-  });
-
-  afterEach(async function () {
-    expect(open.violations, 'Content-Security-Policy violations').to.deep.equal([]);
-    await open.context.close();
+    open = await chromium.open();
   });
 
   it('finishes a password and email-code sign-in with the strict CSP on, the tag on the page matching the email', async function () {
