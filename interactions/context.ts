@@ -40,6 +40,8 @@ export async function loadStep(ctx: Context, runtime: Runtime): Promise<Step> {
   try {
     details = await provider.interactionDetails(ctx.req, ctx.res);
   } catch (error) {
+    // No or unknown interaction cookie; anything else (the database, say) is not the user's doing.
+    if ((error as Error).name !== 'SessionNotFound') throw error;
     throw interactionExpired((error as Error).message);
   }
   // The cookie names the interaction; a URL naming another one is a stale or forged link.

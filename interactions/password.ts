@@ -95,7 +95,7 @@ export async function submitPassword(ctx: Context, step: Step): Promise<void> {
     });
   }
 
-  if (!account.email) return renderStep(ctx, step, 'no-email', {}, 403);
+  if (!account.email) return renderStep(ctx, step, 'no-email', { canRestart: true }, 403);
 
   await recordAccount(step.tenant._id, step.uid, account._id, now(), step.expiresAt);
   await sendNewCode(ctx, step, account);

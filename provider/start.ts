@@ -5,7 +5,7 @@ import { rebuildUserKeys } from '../adapters/user-keys.ts';
 import { loadOrCreateSecret } from '../adapters/secrets.ts';
 import { startSweeper } from '../adapters/sweeper.ts';
 import type { Config } from './config.ts';
-import { startFerretDB } from './embedded/ferretdb.ts';
+import { useEmbeddedFerretDB } from './embedded/ferretdb.ts';
 import { startMailDev } from './embedded/maildev.ts';
 import type { EmbeddedProcess } from './embedded/processes.ts';
 import { log } from './logger.ts';
@@ -37,8 +37,13 @@ async function loadSecrets(config: Config): Promise<Secrets> {
 }
 
 /** Connects to the database, starting the embedded one when MONGODB_URI is unset. */
-export async function openDatabase(config: Config): Promise<EmbeddedProcess> {
-  const embedded = config.mongodbUri ? undefined : await startFerretDB(config.dataDir);
+export async function openDatabase(
+  config: Config,
+  embeddedRole: 'own' | 'reuse' = 'own',
+): Promise<EmbeddedProcess> {
+  const embedded = config.mongodbUri
+    ? undefined
+    : await useEmbeddedFerretDB(config.dataDir, embeddedRole);
   try {
     await connectDatabase(config.mongodbUri ?? embedded!.uri);
     await ensureIndexes();
@@ -63,7 +68,7 @@ export async function startProvider(
   const database = await openDatabase(config);
   const stops: Array<() => Promise<void> | void> = [() => database.stop()];
 
-  const mail = config.smtpUrl ? undefined : await startMailDev(config.inboxPort);
+  const mail = config.smtpUrl ? undefined : await startMailDev(config.inboxPort, config.dataDir);
   if (mail) stops.unshift(() => mail.stop());
 
   const secrets = await loadSecrets(config);

@@ -15,7 +15,10 @@ export async function serve(config: Config): Promise<void> {
     stopping = true;
     log.info({ signal }, 'Shutting down');
     running.stop().then(
-      () => process.exit(0),
+      () => {
+        log.info('Stopped');
+        process.exit(0);
+      },
       (error: unknown) => {
         log.error({ err: error }, 'Shutdown failed');
         process.exit(1);

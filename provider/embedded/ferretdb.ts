@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../config.ts';
@@ -47,4 +47,36 @@ export async function startFerretDB(
   await waitForPort(port, 15000, child);
   log.info({ port, dir }, 'Started the embedded FerretDB');
   return { uri: `mongodb://127.0.0.1:${port}/idp`, port, stop: () => stopProcess(child) };
+}
+
+/**
+ * The embedded database, shared between a server and the commands run beside it. The server
+ * (`own`) starts FerretDB and notes its port in `ferretdb/port` until it stops. A command
+ * (`reuse`) connects to that server's FerretDB when one is noted and listening, and otherwise
+ * starts a private one that it notes nowhere, so a server never comes to depend on a command's.
+ */
+export async function useEmbeddedFerretDB(
+  dataDir: string,
+  role: 'own' | 'reuse',
+): Promise<EmbeddedProcess & { uri: string }> {
+  const portFile = path.resolve(dataDir, 'ferretdb', 'port');
+  if (role === 'reuse' && existsSync(portFile)) {
+    const noted = Number(readFileSync(portFile, 'utf8'));
+    const running = await waitForPort(noted, 200).then(
+      () => true,
+      () => false,
+    );
+    if (running) return { uri: `mongodb://127.0.0.1:${noted}/idp`, stop: async () => {} };
+  }
+
+  const started = await startFerretDB(dataDir);
+  if (role === 'reuse') return started;
+  writeFileSync(portFile, String(started.port));
+  return {
+    uri: started.uri,
+    async stop() {
+      rmSync(portFile, { force: true });
+      await started.stop();
+    },
+  };
 }

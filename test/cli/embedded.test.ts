@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,6 +63,17 @@ describe('the embedded defaults', function () {
       expect(out).to.contain(`Mail inbox (embedded MailDev): http://127.0.0.1:${inbox}`);
       const page = await fetch(`http://127.0.0.1:${inbox}/`, { headers: { accept: 'text/html' } });
       expect(page.status).to.equal(200);
+
+      // A command beside the running server shares its database instead of starting another.
+      const explained = await run(['explain', 'demo', 'jan'], env);
+      expect(explained.code, explained.out).to.equal(0);
+      expect(JSON.parse(explained.out)).to.include({ required: true, reason: 'group-via-profile' });
+      const noted = await readFile(path.join(dataDir, 'ferretdb', 'port'), 'utf8');
+      expect(Number(noted)).to.be.greaterThan(0);
+      const still = await fetch(
+        `http://127.0.0.1:${port}/realms/demo/.well-known/openid-configuration`,
+      );
+      expect(still.status).to.equal(200);
     } finally {
       server.kill('SIGTERM');
     }
