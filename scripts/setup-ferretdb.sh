@@ -9,18 +9,29 @@ set -euo pipefail
 version=v1.24.2
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin="$root/.local/bin"
-if [ -x "$bin/ferretdb" ] && "$bin/ferretdb" --version 2>/dev/null | grep -q "$version"; then
+
+# The version is read whole, never piped into `head` or `grep -q`: with pipefail, the SIGPIPE
+# FerretDB gets from an early-exiting reader would fail the step.
+installed() {
+  [ -x "$bin/ferretdb" ] || return 1
+  local out
+  out=$("$bin/ferretdb" --version 2>/dev/null) || return 1
+  [[ "$out" == *"version: $version"* ]]
+}
+
+if installed; then
   exit 0
 fi
 
 command -v go >/dev/null || { echo "setup-ferretdb: Go is required to build FerretDB" >&2; exit 1; }
 mkdir -p "$bin" "$root/.local/src"
-src=$(cd "$root/.local" && go mod download -json "github.com/FerretDB/FerretDB@$version" |
-  sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')
+listing=$(cd "$root/.local" && go mod download -json "github.com/FerretDB/FerretDB@$version")
+src=$(sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p' <<<"$listing")
 work="$root/.local/src/ferretdb-$version"
 rm -rf "$work"
 cp -r "$src" "$work"
 chmod -R u+w "$work"
 echo "$version" >"$work/build/version/version.txt"
 (cd "$work" && GOBIN="$bin" GOFLAGS=-mod=mod go install ./cmd/ferretdb)
-"$bin/ferretdb" --version | head -n 1
+installed || { echo "setup-ferretdb: the built FerretDB does not report $version" >&2; exit 1; }
+echo "FerretDB $version installed in .local/bin"
