@@ -13,7 +13,9 @@ mongoose.set('autoCreate', false);
 mongoose.set('bufferTimeoutMS', 5000);
 
 export interface ServerFacts {
-  /** FerretDB 1.x has no TTL indexes; expiry is then only enforced in queries and by the sweeper. */
+  /**
+   * FerretDB 1.x has no TTL indexes; expiry is then only enforced in queries and by the sweeper.
+   */
   ttlIndexes: boolean;
   name: string;
 }

@@ -65,7 +65,8 @@ const TEXT_CONTRAST = 4.5;
 /**
  * The colours a page derives from one accent: the accent itself for buttons, a text colour on
  * it that reaches 4.5:1, a darker shade for links and focus on the white card when the accent
- * is too light to read, and a tint for notices. Any accent a tenant picks stays readable, so branding cannot break accessibility.
+ * is too light to read, and a tint for notices. Any accent a tenant picks stays readable, so
+ * branding cannot break accessibility.
  */
 export function accentPalette(accentColor: string) {
   const accent = parse(accentColor.toLowerCase());

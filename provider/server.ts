@@ -13,6 +13,7 @@ import { dependencyErrors, registry, requestDuration, routeOf } from './observab
 import { log } from './logger.ts';
 import { frameFor, pageLocale, renderPage, viewsDir } from './pages.ts';
 import type { Runtime } from './runtime.ts';
+import { oncePerRequest } from './oidc/request-memo.ts';
 import { TENANT_ID } from './tenant-registry.ts';
 
 /** Database and network failures the person can do nothing about but wait. */
@@ -101,7 +102,7 @@ function providerDispatch(runtime: Runtime) {
     const provider = TENANT_ID.test(tenantId) ? await runtime.tenants.providerFor(tenantId) : null;
     if (!provider) throw unknownTenant(tenantId);
     // A tenant disabled or removed by another process stops here, cached instance or not.
-    if (!(await findTenant(tenantId))) {
+    if (!(await oncePerRequest(ctx.req, `tenant:${tenantId}`, () => findTenant(tenantId)))) {
       runtime.tenants.evict(tenantId);
       throw unknownTenant(tenantId);
     }

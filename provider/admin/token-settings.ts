@@ -55,7 +55,9 @@ export const adminResourceIndicators: NonNullable<Configuration['features']>['re
     useGrantedResource: () => true,
   };
 
-/** `roles` and `tenant` in admin access tokens; the API still checks the account's current roles. */
+/**
+ * `roles` and `tenant` in admin access tokens; the API still checks the account's current roles.
+ */
 export function buildAdminTokenClaims(tenantId: string): Configuration['extraTokenClaims'] {
   return async (ctx, token) => {
     const audience = adminAudienceFor(ctx.oidc.provider.issuer);

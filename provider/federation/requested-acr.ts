@@ -24,7 +24,9 @@ function listAcrValues(request: AcrRequest | undefined): string[] {
   return request.values.filter((value): value is string => typeof value === 'string');
 }
 
-/** The `acr_values` to send upstream: the client's own, else the values of its acr claim request. */
+/**
+ * The `acr_values` to send upstream: the client's own, else the values of its acr claim request.
+ */
 export function chooseUpstreamAcrValues(params: Record<string, unknown>): string | undefined {
   if (typeof params.acr_values === 'string' && params.acr_values.trim()) return params.acr_values;
   const values = listAcrValues(readAcrClaimRequest(params));

@@ -45,6 +45,7 @@ export function buildInteractionPolicy(tenantId: string) {
         if (!session?.accountId || !client) return Check.NO_NEED_TO_PROMPT;
         if (session.amr?.includes('otp')) return Check.NO_NEED_TO_PROMPT;
         const decision = await decideForSession({
+          request: ctx.req,
           tenantId,
           accountId: session.accountId,
           amr: session.amr,

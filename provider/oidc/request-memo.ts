@@ -1,6 +1,4 @@
-import type { IncomingMessage } from 'node:http';
-
-const memos = new WeakMap<IncomingMessage, Map<string, Promise<unknown>>>();
+const memos = new WeakMap<object, Map<string, Promise<unknown>>>();
 
 /**
  * Reads the same record once per HTTP request: oidc-provider asks for the account in several
@@ -8,7 +6,7 @@ const memos = new WeakMap<IncomingMessage, Map<string, Promise<unknown>>>();
  * change made by an administrator applies at the next request.
  */
 export function oncePerRequest<T>(
-  request: IncomingMessage,
+  request: object,
   key: string,
   read: () => Promise<T>,
 ): Promise<T> {

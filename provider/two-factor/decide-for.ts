@@ -1,5 +1,6 @@
 import { findTenant, type Tenant } from '../../adapters/tenants.ts';
 import { findUser, type User } from '../../adapters/users.ts';
+import { oncePerRequest } from '../oidc/request-memo.ts';
 import { now } from '../clock.ts';
 import { requestsSecondFactor } from '../acr.ts';
 import { decideEmailCode, type Decision, type SignInMethod } from './decision.ts';
@@ -33,17 +34,23 @@ export function signInMethodOf(amr: string[] | undefined): SignInMethod {
   return amr?.includes('fed') ? 'federated' : 'password';
 }
 
-/** For an existing session: `undefined` when the account is gone or disabled. */
+/**
+ * For an existing session: `undefined` when the account is gone or disabled. Tenant and account
+ * are read once per HTTP request (the dispatch and findAccount read them too).
+ */
 export async function decideForSession(input: {
+  /** The HTTP request (its IncomingMessage) the reads are shared within. */
+  request: object;
   tenantId: string;
   accountId: string;
   amr: string[] | undefined;
   clientId: string;
   params: Record<string, unknown>;
 }): Promise<Decision | undefined> {
+  const { request, tenantId, accountId } = input;
   const [tenant, user] = await Promise.all([
-    findTenant(input.tenantId),
-    findUser(input.tenantId, input.accountId),
+    oncePerRequest(request, `tenant:${tenantId}`, () => findTenant(tenantId)),
+    oncePerRequest(request, `user:${accountId}`, () => findUser(tenantId, accountId)),
   ]);
   if (!user || user.disabled) return undefined;
   await recordExemptionEnd(user);

@@ -30,7 +30,14 @@ describe('a Partner account and a federated user side by side keep their own rul
   after(() => upstream.stop());
 
   const decide = (accountId: string, amr: string[]) =>
-    decideForSession({ tenantId: tenant.id, accountId, amr, clientId: 'workplace', params: {} });
+    decideForSession({
+      request: {},
+      tenantId: tenant.id,
+      accountId,
+      amr,
+      clientId: 'workplace',
+      params: {},
+    });
 
   it('signs the Partner account in with the password alone and the federated user with fed', async function () {
     const { inbox } = testEnvironment();

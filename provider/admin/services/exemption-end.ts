@@ -5,7 +5,9 @@ import { UserModel, type User } from '../../../adapters/users.ts';
 import { now } from '../../clock.ts';
 import { log } from '../../logger.ts';
 
-/** The end marker outlives any audit retention, so the sweeper never lets an end be recorded twice. */
+/**
+ * The end marker outlives any audit retention, so the sweeper never lets an end be recorded twice.
+ */
 const MARKER_LIFETIME_MS = 20 * 365 * 24 * 60 * 60 * 1000;
 
 /**

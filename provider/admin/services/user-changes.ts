@@ -54,7 +54,9 @@ export async function setUserDisabled(
   return shown;
 }
 
-/** Without a password in the input, one is generated and returned once; it is never stored plain. */
+/**
+ * Without a password in the input, one is generated and returned once; it is never stored plain.
+ */
 export async function resetPassword(
   admin: AdminContext,
   tenantId: string,
