@@ -61,24 +61,32 @@ export class ClaimsRateLimiter extends RateLimiterStoreAbstract {
     if (blockedUntil) return { points: this.points + 1, expire: blockedUntil };
 
     const window = this.#window(msDuration);
+    // Counting stops one past the budget: enough to refuse, and it bounds the probing.
+    const over = this.points + 1;
     let consumed = 0;
-    for (let i = 0; i < points; i++) {
-      consumed =
-        (await claimSlot(
-          `${rlKey}:w${window.start}`,
-          Number.MAX_SAFE_INTEGER,
-          new Date(window.end),
-        )) ?? consumed;
+    for (let i = 0; i < points && consumed < over; i++) {
+      consumed = (await claimSlot(`${rlKey}:w${window.start}`, over, new Date(window.end))) ?? over;
     }
     return { points: consumed, expire: window.end };
   }
 
+  /** Whether `key` has used up its budget: one read (is its last slot taken?), exact. */
+  async isUsedUp(key: string): Promise<boolean> {
+    const rlKey = this.getKey(key);
+    if (await this.#blockedUntil(rlKey)) return true;
+    const window = this.#window(this.duration * 1000);
+    return isSlotTaken(`${rlKey}:w${window.start}`, this.points);
+  }
+
+  /**
+   * The library's `get`: exact when the budget is used up; below that a lower bound (the hint of
+   * budgets large enough to keep one, else 0).
+   */
   async _get(rlKey: string): Promise<StoreResult | null> {
     const blockedUntil = await this.#blockedUntil(rlKey);
     if (blockedUntil) return { points: this.points + 1, expire: blockedUntil };
     const window = this.#window(this.duration * 1000);
     const prefix = `${rlKey}:w${window.start}`;
-    // Whether the budget is used up is exact (is its last slot taken?); below it the hint serves.
     const points = (await isSlotTaken(prefix, this.points)) ? this.points : await slotHint(prefix);
     return points ? { points, expire: window.end } : null;
   }

@@ -34,20 +34,25 @@ export async function claimOnce(key: string, expiresAt: Date): Promise<boolean> 
   }
 }
 
+/** Up to this many slots, probing from the first is cheaper than keeping a hint. */
+const UNHINTED_LIMIT = 16;
+
 /**
  * Claims the next of `limit` numbered slots under `prefix` and returns its number (1-based), or
- * undefined when all are taken. Parallel callers each get a different slot. The search starts
- * after a hint of how many are taken; the hint may lag (its writes are not atomic) but never
- * runs ahead, so it only saves probes. Every read is by `_id` alone (see oidc-adapter.ts).
+ * undefined when all are taken. Parallel callers each get a different slot. Small limits probe
+ * from slot 1 (the first claim costs one insert). Larger ones start after a hint of how many are
+ * taken; the hint may lag (its writes are not atomic) but never runs ahead, so it only saves
+ * probes. Every read is by `_id` alone (see oidc-adapter.ts).
  */
 export async function claimSlot(
   prefix: string,
   limit: number,
   expiresAt: Date,
 ): Promise<number | undefined> {
-  for (let slot = (await slotHint(prefix)) + 1; slot <= limit; slot++) {
+  const hinted = limit > UNHINTED_LIMIT;
+  for (let slot = (hinted ? await slotHint(prefix) : 0) + 1; slot <= limit; slot++) {
     if (await claimOnce(slotId(prefix, slot), expiresAt)) {
-      await raiseHint(prefix, slot, expiresAt);
+      if (hinted) await raiseHint(prefix, slot, expiresAt);
       return slot;
     }
   }

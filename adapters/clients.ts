@@ -1,4 +1,5 @@
 import mongoose, { Schema } from 'mongoose';
+import { RecentReads } from './recent-reads.ts';
 import type { ClientMetadata } from 'oidc-provider';
 
 /** Applications (OIDC clients) of each tenant, keyed `tenant:client_id`; metadata as registered. */
@@ -14,6 +15,10 @@ const clientSchema = new Schema(
 
 clientSchema.index({ tenant: 1 });
 
+/** Recently read clients (see recent-reads.ts): oidc-provider asks for one at most steps. */
+const recentClients = new RecentReads<{ metadata: unknown }>(10_000);
+recentClients.dropOnWrites(clientSchema);
+
 export const ClientModel = mongoose.model('Client', clientSchema);
 
 export const clientKey = (tenant: string, clientId: string) => `${tenant}:${clientId}`;
@@ -22,7 +27,8 @@ export async function findClientMetadata(
   tenant: string,
   clientId: string,
 ): Promise<ClientMetadata | undefined> {
-  const row = await ClientModel.findOne({ _id: clientKey(tenant, clientId) }).lean();
+  const key = clientKey(tenant, clientId);
+  const row = await recentClients.read(key, () => ClientModel.findOne({ _id: key }).lean().exec());
   return row ? (row.metadata as ClientMetadata) : undefined;
 }
 

@@ -7,8 +7,11 @@ import { ClientModel } from './clients.ts';
 import { TenantModel } from './tenants.ts';
 import { UserModel } from './users.ts';
 
+/** Collections read only by `_id`, created up front so every collection exists after start. */
+const idOnlyCollections = ['secrets', 'user_keys'];
+
 /**
- * Creates the indexes every lookup needs. Expiring collections get a plain `expiresAt` index for
+ * Creates every collection and the indexes every lookup needs. Expiring collections get a plain `expiresAt` index for
  * the sweeper, and a TTL index instead where the server has them (real MongoDB).
  */
 export async function ensureIndexes(): Promise<void> {
@@ -18,6 +21,14 @@ export async function ensureIndexes(): Promise<void> {
     ClientModel.createIndexes(),
     ensureAuditIndexes(),
   ]);
+
+  const database = mongoose.connection.db!;
+  const existing = new Set(
+    (await database.listCollections({}, { nameOnly: true }).toArray()).map((row) => row.name),
+  );
+  for (const name of idOnlyCollections) {
+    if (!existing.has(name)) await database.createCollection(name);
+  }
 
   const ttl = serverFacts().ttlIndexes;
   for (const name of expiringCollections) {

@@ -57,25 +57,24 @@ export async function recordIdentifier(
   );
 }
 
+/**
+ * Binds the sign-in to the account whose password (or session) was verified, forgetting any
+ * code. Returns the state as written, built from `previous` (what this request read), so the
+ * next step of the same request need not read it again.
+ */
 export async function recordAccount(
   tenant: string,
   uid: string,
   accountId: string,
   now: Date,
   expiresAt: Date,
-) {
+  previous: LoginAttempt | null = null,
+): Promise<LoginAttempt> {
+  const bound = { tenant, uid, accountId, binding: randomUUID(), accountAt: now, expiresAt };
   await attempts().updateOne(
     { _id: keyOf(tenant, uid) },
     {
-      $set: {
-        tenant,
-        uid,
-        accountId,
-        binding: randomUUID(),
-        accountAt: now,
-        expiresAt,
-        codeSends: 0,
-      },
+      $set: { ...bound, codeSends: 0 },
       $unset: {
         codeId: '',
         codeHash: '',
@@ -87,6 +86,12 @@ export async function recordAccount(
     },
     { upsert: true },
   );
+  return {
+    _id: keyOf(tenant, uid),
+    ...(previous?.identifier === undefined ? {} : { identifier: previous.identifier }),
+    ...bound,
+    codeSends: 0,
+  };
 }
 
 export function hashCode(
@@ -127,9 +132,11 @@ export async function issueCode(input: {
   accountId: string;
   secret: string;
   now: Date;
+  /** The state this request already read; read here when absent. */
+  current?: LoginAttempt | null;
 }): Promise<IssueResult> {
   const { tenant, uid, accountId, now } = input;
-  const current = await loadAttempt(tenant, uid, now);
+  const current = input.current !== undefined ? input.current : await loadAttempt(tenant, uid, now);
   if (!current || current.accountId !== accountId) return { status: 'no-account' };
   if (current.codeExpiresAt && current.codeExpiresAt <= now) return { status: 'expired' };
   if (current.codeSentAt && now.getTime() - current.codeSentAt.getTime() < RESEND_AFTER_MS) {
@@ -181,9 +188,11 @@ export async function verifyCode(input: {
   submitted: string;
   secret: string;
   now: Date;
+  /** The state this request already read; read here when absent. */
+  current?: LoginAttempt | null;
 }): Promise<VerifyResult> {
   const { tenant, uid, accountId, now } = input;
-  const current = await loadAttempt(tenant, uid, now);
+  const current = input.current !== undefined ? input.current : await loadAttempt(tenant, uid, now);
   if (!current || current.accountId !== accountId || !current.codeHash || !current.codeId)
     return 'no-code';
   if (!current.codeExpiresAt || current.codeExpiresAt <= now) return 'expired';
@@ -191,16 +200,19 @@ export async function verifyCode(input: {
   const codeKey = `${current._id}:${current.codeId}`;
   const tryNumber = await claimSlot(`${codeKey}:try`, MAX_CODE_TRIES, current.expiresAt);
   if (tryNumber === undefined) return 'too-many';
-  await attempts().updateOne(
-    { _id: current._id, codeId: current.codeId },
-    { $max: { codeTries: tryNumber } },
-  );
 
   const code = input.submitted.replace(/\s+/g, '');
   const expected = Buffer.from(current.codeHash);
   const actual = Buffer.from(hashCode(input.secret, tenant, uid, accountId, code));
   const matches = wellFormed.test(code) && timingSafeEqual(expected, actual);
-  if (!matches) return tryNumber >= MAX_CODE_TRIES ? 'too-many' : 'invalid';
+  if (!matches) {
+    // For the page (tries left); the claims above are what the limit rests on.
+    await attempts().updateOne(
+      { _id: current._id, codeId: current.codeId },
+      { $max: { codeTries: tryNumber } },
+    );
+    return tryNumber >= MAX_CODE_TRIES ? 'too-many' : 'invalid';
+  }
 
   if (!(await claimOnce(`${codeKey}:used`, current.expiresAt))) return 'no-code';
   await attempts().updateOne(

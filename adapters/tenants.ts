@@ -1,4 +1,5 @@
 import mongoose, { Schema } from 'mongoose';
+import { RecentReads } from './recent-reads.ts';
 
 /**
  * Tenants, one document each: settings, 2FA policy, groups, profiles and signing keys. Groups and
@@ -88,10 +89,17 @@ export interface Tenant {
   createdAt?: Date;
   updatedAt?: Date;
 }
+/** Recently read tenants (see recent-reads.ts): the most repeated read of every request. */
+const recentTenants = new RecentReads<Tenant>(10_000);
+recentTenants.dropOnWrites(tenantSchema);
+
 export const TenantModel = mongoose.model('Tenant', tenantSchema);
 
+/** An enabled tenant, as read within the last RECHECK_MS. */
 export async function findTenant(id: string): Promise<Tenant | null> {
   // `{ _id }` alone: indexed on MongoDB, and the only filter FerretDB 1.x hands to SQLite.
-  const tenant = await TenantModel.findOne({ _id: id }).lean<Tenant>();
+  const tenant = await recentTenants.read(id, () =>
+    TenantModel.findOne({ _id: id }).lean<Tenant>().exec(),
+  );
   return tenant && !tenant.disabled ? tenant : null;
 }

@@ -2,13 +2,13 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Context } from 'koa';
 import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
-import { findTenant, type Tenant } from '../adapters/tenants.ts';
+import type { Tenant } from '../adapters/tenants.ts';
 import { loadAttempt, type LoginAttempt } from '../adapters/login-attempts.ts';
 import { recordAuditEvent, type AuditEvent, type AuditType } from '../adapters/audit-events.ts';
 import { now } from '../provider/clock.ts';
 import { interactionExpired, invalidRequest, unknownTenant } from '../provider/errors.ts';
-import { findUser } from '../adapters/users.ts';
 import { EMAIL_CODE_PROMPT } from '../provider/oidc/interaction-policy.ts';
+import { tenantForRequest, userForRequest } from '../provider/oidc/request-memo.ts';
 import { frameFor, originOf, pageLocale, renderPage, type PageFrame } from '../provider/pages.ts';
 import type { Runtime } from '../provider/runtime.ts';
 
@@ -17,6 +17,8 @@ type InteractionDetails = Awaited<ReturnType<Provider['interactionDetails']>>;
 /** Everything a step needs about the sign-in in progress, loaded once per request. */
 export interface Step {
   runtime: Runtime;
+  /** The HTTP request, within which tenant and account are read once. */
+  request: object;
   tenant: Tenant;
   provider: Provider;
   details: InteractionDetails;
@@ -33,7 +35,7 @@ export async function loadStep(ctx: Context, runtime: Runtime): Promise<Step> {
   const tenantId = String(ctx.params.tenant);
   const uid = String(ctx.params.uid);
   const provider = await runtime.tenants.providerFor(tenantId);
-  const tenant = provider && (await findTenant(tenantId));
+  const tenant = provider && (await tenantForRequest(ctx.req, tenantId));
   if (!provider || !tenant) throw unknownTenant(tenantId);
 
   let details: InteractionDetails;
@@ -49,7 +51,7 @@ export async function loadStep(ctx: Context, runtime: Runtime): Promise<Step> {
 
   const attempt = await loadAttempt(tenantId, uid, now());
   const action = `/realms/${tenantId}/interaction/${uid}`;
-  const userLocale = await accountLocale(tenant, details, attempt);
+  const userLocale = await accountLocale(ctx.req, tenant, details, attempt);
   const locale = pageLocale(ctx, details.params.ui_locales, tenant.locale, userLocale);
   const frame: PageFrame = {
     ...frameFor(locale, tenant.name),
@@ -60,6 +62,7 @@ export async function loadStep(ctx: Context, runtime: Runtime): Promise<Step> {
   };
   return {
     runtime,
+    request: ctx.req,
     tenant,
     provider,
     details,
@@ -79,6 +82,7 @@ export async function loadStep(ctx: Context, runtime: Runtime): Promise<Step> {
  * accounts exist.
  */
 async function accountLocale(
+  request: object,
   tenant: Tenant,
   details: InteractionDetails,
   attempt: LoginAttempt | null,
@@ -87,7 +91,7 @@ async function accountLocale(
     attempt?.accountId ??
     (details.prompt.name === EMAIL_CODE_PROMPT ? details.session?.accountId : undefined);
   if (!accountId) return undefined;
-  return (await findUser(tenant._id, accountId))?.locale;
+  return (await userForRequest(request, tenant._id, accountId))?.locale;
 }
 
 /** A form token bound to this interaction: a page from another sign-in cannot post here. */

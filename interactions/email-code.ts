@@ -9,7 +9,8 @@ import {
   verifyCode,
   type VerifyResult,
 } from '../adapters/login-attempts.ts';
-import { findUser, lookupKey, type User } from '../adapters/users.ts';
+import { lookupKey, type User } from '../adapters/users.ts';
+import { userForRequest } from '../provider/oidc/request-memo.ts';
 import { isExhausted, spend } from '../provider/limits.ts';
 import { dependencyErrors } from '../provider/observability/metrics.ts';
 import { isPlainAddress } from '../provider/tenant-file/schema.ts';
@@ -45,7 +46,7 @@ async function codeAccount(step: Step): Promise<User | null> {
   ) {
     return null;
   }
-  const user = await findUser(step.tenant._id, accountId);
+  const user = await userForRequest(step.request, step.tenant._id, accountId);
   return user && !user.disabled ? user : null;
 }
 
@@ -54,11 +55,18 @@ export async function startForSession(ctx: Context, step: Step): Promise<void> {
   const accountId = step.details.session?.accountId;
   if (!accountId) throw invalidRequest('email-code prompt without a session account');
 
-  const user = await findUser(step.tenant._id, accountId);
+  const user = await userForRequest(step.request, step.tenant._id, accountId);
   if (!user || user.disabled) throw invalidRequest('session account is gone');
   if (!user.email) return renderStep(ctx, step, 'no-email', {}, 403);
 
-  await recordAccount(step.tenant._id, step.uid, accountId, now(), step.expiresAt);
+  step.attempt = await recordAccount(
+    step.tenant._id,
+    step.uid,
+    accountId,
+    now(),
+    step.expiresAt,
+    step.attempt,
+  );
   await sendNewCode(ctx, step, user);
 }
 
@@ -68,7 +76,10 @@ async function applicationName(step: Step): Promise<string> {
   return client?.clientName ?? clientId;
 }
 
-/** Issues a code and emails it. A send that fails leaves the page up with a resend offer. */
+/**
+ * Issues a code for the sign-in state of `step.attempt` (as this request read or wrote it) and
+ * emails it. A send that fails leaves the page up with a resend offer.
+ */
 export async function sendNewCode(
   ctx: Context,
   step: Step,
@@ -83,7 +94,7 @@ export async function sendNewCode(
     log.warn({ tenant: tenant._id, account: user._id }, 'Refused to mail a malformed address');
     return renderStep(ctx, step, 'no-email', {}, 403);
   }
-  const current = await loadAttempt(tenant._id, step.uid, now());
+  const current = step.attempt;
   const sentAt = current?.codeSentAt?.getTime();
   if (sentAt && now().getTime() - sentAt < RESEND_AFTER_MS) return showAgain(ctx, step, 'cooldown');
 
@@ -96,10 +107,7 @@ export async function sendNewCode(
     // Before a first code there is no code page to go back to (the interaction page would show
     // the password step again, without a word, as if the password had been right for nothing),
     // so the refusal is shown at once.
-    if (!current?.codeSends) {
-      step.attempt = current;
-      return showEmailCode(ctx, step, 'email-code.send-limit');
-    }
+    if (!current?.codeSends) return showEmailCode(ctx, step, 'email-code.send-limit');
     return showAgain(ctx, step, 'send-limit');
   }
 
@@ -109,6 +117,7 @@ export async function sendNewCode(
     accountId: user._id,
     secret: runtime.secrets.codeHash,
     now: now(),
+    current,
   });
   if (issued.status !== 'issued') return showAgain(ctx, step, issued.status);
 
@@ -208,6 +217,7 @@ export async function submitEmailCode(ctx: Context, step: Step): Promise<void> {
     submitted: readField(ctx, 'code', 64) ?? '',
     secret: step.runtime.secrets.codeHash,
     now: now(),
+    current: step.attempt,
   });
   if (result !== 'verified') {
     log.info(

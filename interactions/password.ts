@@ -97,7 +97,14 @@ export async function submitPassword(ctx: Context, step: Step): Promise<void> {
 
   if (!account.email) return renderStep(ctx, step, 'no-email', { canRestart: true }, 403);
 
-  await recordAccount(step.tenant._id, step.uid, account._id, now(), step.expiresAt);
+  step.attempt = await recordAccount(
+    step.tenant._id,
+    step.uid,
+    account._id,
+    now(),
+    step.expiresAt,
+    step.attempt,
+  );
   await sendNewCode(ctx, step, account);
 }
 

@@ -26,9 +26,7 @@ export type LimitName = keyof typeof limits;
 
 /** Whether the key has used up its budget in this window, without spending anything. */
 export async function isExhausted(name: LimitName, key: string): Promise<boolean> {
-  const limiter = limits[name];
-  const state = await limiter.get(key);
-  return Boolean(state && state.consumedPoints >= limiter.points);
+  return limits[name].isUsedUp(key);
 }
 
 /** Spends one point; false when that went over the budget. */

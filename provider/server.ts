@@ -3,7 +3,6 @@ import Koa, { type Context, type Next } from 'koa';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { findTenant } from '../adapters/tenants.ts';
 import { interactionRouter } from '../interactions/index.ts';
 import { accountRouter } from './account/routes.ts';
 import { createAdminApi } from './admin/api/router.ts';
@@ -13,7 +12,7 @@ import { dependencyErrors, registry, requestDuration, routeOf } from './observab
 import { log } from './logger.ts';
 import { frameFor, pageLocale, renderPage, viewsDir } from './pages.ts';
 import type { Runtime } from './runtime.ts';
-import { oncePerRequest } from './oidc/request-memo.ts';
+import { tenantForRequest } from './oidc/request-memo.ts';
 import { TENANT_ID } from './tenant-registry.ts';
 
 /** Database and network failures the person can do nothing about but wait. */
@@ -102,7 +101,7 @@ function providerDispatch(runtime: Runtime) {
     const provider = TENANT_ID.test(tenantId) ? await runtime.tenants.providerFor(tenantId) : null;
     if (!provider) throw unknownTenant(tenantId);
     // A tenant disabled or removed by another process stops here, cached instance or not.
-    if (!(await oncePerRequest(ctx.req, `tenant:${tenantId}`, () => findTenant(tenantId)))) {
+    if (!(await tenantForRequest(ctx.req, tenantId))) {
       runtime.tenants.evict(tenantId);
       throw unknownTenant(tenantId);
     }

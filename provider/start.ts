@@ -6,6 +6,7 @@ import { loadOrCreateSecret } from '../adapters/secrets.ts';
 import { startSweeper } from '../adapters/sweeper.ts';
 import type { Config } from './config.ts';
 import { useEmbeddedFerretDB } from './embedded/ferretdb.ts';
+import { indexIdLookups } from './embedded/ferretdb-id-index.ts';
 import { startMailDev } from './embedded/maildev.ts';
 import type { EmbeddedProcess } from './embedded/processes.ts';
 import { log } from './logger.ts';
@@ -47,6 +48,7 @@ export async function openDatabase(
   try {
     await connectDatabase(config.mongodbUri ?? embedded!.uri);
     await ensureIndexes();
+    if (embedded) await indexIdLookups(embedded.dir);
     await rebuildUserKeys();
   } catch (error) {
     await embedded?.stop();

@@ -11,6 +11,12 @@ import {
   type EmbeddedProcess,
 } from './processes.ts';
 
+/** A running embedded FerretDB: its address and the directory of its SQLite files. */
+export interface EmbeddedDatabase extends EmbeddedProcess {
+  uri: string;
+  dir: string;
+}
+
 export const ferretdbBinary = fileURLToPath(new URL('../../.local/bin/ferretdb', import.meta.url));
 
 /**
@@ -20,7 +26,7 @@ export const ferretdbBinary = fileURLToPath(new URL('../../.local/bin/ferretdb',
 export async function startFerretDB(
   dataDir: string,
   port?: number,
-): Promise<EmbeddedProcess & { uri: string; port: number }> {
+): Promise<EmbeddedDatabase & { port: number }> {
   if (!existsSync(ferretdbBinary)) {
     throw new ConfigError(
       'MONGODB_URI',
@@ -46,7 +52,12 @@ export async function startFerretDB(
   );
   await waitForPort(port, 15000, child);
   log.info({ port, dir }, 'Started the embedded FerretDB');
-  return { uri: `mongodb://127.0.0.1:${port}/idp`, port, stop: () => stopProcess(child) };
+  return {
+    uri: `mongodb://127.0.0.1:${port}/idp`,
+    port,
+    dir,
+    stop: () => stopProcess(child),
+  };
 }
 
 /**
@@ -58,15 +69,16 @@ export async function startFerretDB(
 export async function useEmbeddedFerretDB(
   dataDir: string,
   role: 'own' | 'reuse',
-): Promise<EmbeddedProcess & { uri: string }> {
-  const portFile = path.resolve(dataDir, 'ferretdb', 'port');
+): Promise<EmbeddedDatabase> {
+  const dir = path.resolve(dataDir, 'ferretdb');
+  const portFile = path.join(dir, 'port');
   if (role === 'reuse' && existsSync(portFile)) {
     const noted = Number(readFileSync(portFile, 'utf8'));
     const running = await waitForPort(noted, 200).then(
       () => true,
       () => false,
     );
-    if (running) return { uri: `mongodb://127.0.0.1:${noted}/idp`, stop: async () => {} };
+    if (running) return { uri: `mongodb://127.0.0.1:${noted}/idp`, dir, stop: async () => {} };
   }
 
   const started = await startFerretDB(dataDir);
@@ -74,6 +86,7 @@ export async function useEmbeddedFerretDB(
   writeFileSync(portFile, String(started.port));
   return {
     uri: started.uri,
+    dir,
     async stop() {
       rmSync(portFile, { force: true });
       await started.stop();

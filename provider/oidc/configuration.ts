@@ -1,7 +1,6 @@
 import type { Configuration, KoaContextWithOIDC } from 'oidc-provider';
 import { findTenant, type Tenant } from '../../adapters/tenants.ts';
-import { findUser } from '../../adapters/users.ts';
-import { oncePerRequest } from './request-memo.ts';
+import { userForRequest } from './request-memo.ts';
 import { adapterFor } from '../../adapters/oidc-adapter.ts';
 import { acrValues } from '../acr.ts';
 import { accountFacts } from '../two-factor/facts.ts';
@@ -36,7 +35,7 @@ export function buildConfiguration(tenant: Tenant, secrets: Secrets): Configurat
       short: { httpOnly: true, sameSite: 'lax' },
     },
     async findAccount(ctx: KoaContextWithOIDC, sub: string) {
-      const user = await oncePerRequest(ctx.req, `user:${sub}`, () => findUser(tenantId, sub));
+      const user = await userForRequest(ctx.req, tenantId, sub);
       if (!user || user.disabled) return undefined;
       return {
         accountId: sub,

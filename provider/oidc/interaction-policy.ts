@@ -1,6 +1,5 @@
 import { interactionPolicy, type KoaContextWithOIDC } from 'oidc-provider';
-import { findUser } from '../../adapters/users.ts';
-import { oncePerRequest } from './request-memo.ts';
+import { userForRequest } from './request-memo.ts';
 import { decideForSession } from '../two-factor/decide-for.ts';
 
 const { base, Prompt, Check } = interactionPolicy;
@@ -26,9 +25,7 @@ export function buildInteractionPolicy(tenantId: string) {
       async (ctx) => {
         const accountId = ctx.oidc.session?.accountId;
         if (!accountId) return Check.NO_NEED_TO_PROMPT;
-        const user = await oncePerRequest(ctx.req, `user:${accountId}`, () =>
-          findUser(tenantId, accountId),
-        );
+        const user = await userForRequest(ctx.req, tenantId, accountId);
         return !user || user.disabled ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
       },
     ),

@@ -1,3 +1,6 @@
+import { findTenant, type Tenant } from '../../adapters/tenants.ts';
+import { findUser, type User } from '../../adapters/users.ts';
+
 const memos = new WeakMap<object, Map<string, Promise<unknown>>>();
 
 /**
@@ -15,4 +18,18 @@ export function oncePerRequest<T>(
   let value = memo.get(key) as Promise<T> | undefined;
   if (!value) memo.set(key, (value = read()));
   return value;
+}
+
+/** The tenant record, read once per request. */
+export function tenantForRequest(request: object, tenantId: string): Promise<Tenant | null> {
+  return oncePerRequest(request, `tenant:${tenantId}`, () => findTenant(tenantId));
+}
+
+/** An account of the request's tenant, read once per request. */
+export function userForRequest(
+  request: object,
+  tenantId: string,
+  accountId: string,
+): Promise<User | null> {
+  return oncePerRequest(request, `user:${accountId}`, () => findUser(tenantId, accountId));
 }

@@ -1,6 +1,6 @@
-import { findTenant, type Tenant } from '../../adapters/tenants.ts';
-import { findUser, type User } from '../../adapters/users.ts';
-import { oncePerRequest } from '../oidc/request-memo.ts';
+import type { Tenant } from '../../adapters/tenants.ts';
+import type { User } from '../../adapters/users.ts';
+import { tenantForRequest, userForRequest } from '../oidc/request-memo.ts';
 import { now } from '../clock.ts';
 import { requestsSecondFactor } from '../acr.ts';
 import { decideEmailCode, type Decision, type SignInMethod } from './decision.ts';
@@ -8,7 +8,7 @@ import { accountFacts, policyOf } from './facts.ts';
 import { noteExemptionEnd, recordExemptionEnd } from '../admin/services/exemption-end.ts';
 import { decisions } from '../observability/metrics.ts';
 
-/** The decision for one account and request, with the tenant read fresh so changes apply at once. */
+/** The decision for one account and request, on the tenant as this request reads it (see findTenant). */
 export function decideFor(input: {
   tenant: Tenant | null;
   user: User;
@@ -49,8 +49,8 @@ export async function decideForSession(input: {
 }): Promise<Decision | undefined> {
   const { request, tenantId, accountId } = input;
   const [tenant, user] = await Promise.all([
-    oncePerRequest(request, `tenant:${tenantId}`, () => findTenant(tenantId)),
-    oncePerRequest(request, `user:${accountId}`, () => findUser(tenantId, accountId)),
+    tenantForRequest(request, tenantId),
+    userForRequest(request, tenantId, accountId),
   ]);
   if (!user || user.disabled) return undefined;
   await recordExemptionEnd(user);

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { connectDatabase, disconnectDatabase } from '../../adapters/connection.ts';
 import { ensureIndexes } from '../../adapters/indexes.ts';
 import { startFerretDB } from '../../provider/embedded/ferretdb.ts';
+import { indexIdLookups } from '../../provider/embedded/ferretdb-id-index.ts';
 import { freePort, stopProcess, waitForPort } from '../../provider/embedded/processes.ts';
 import { configureLogger } from '../../provider/logger.ts';
 import { MailInbox } from '../../test/support/mail.ts';
@@ -96,6 +97,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 try {
   await connectDatabase(database.uri);
   await ensureIndexes();
+  await indexIdLookups(database.dir);
   await createFlowTenants(Math.max(...CONCURRENCY) * USERS_PER_WORKER);
 
   console.log('Flows (each worker signs in its own users; codes read from the SMTP receiver)');

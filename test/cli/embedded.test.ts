@@ -99,6 +99,42 @@ describe('the embedded defaults', function () {
     }
   });
 
+  it('gives every collection of the embedded database an index its _id lookups use', async function () {
+    const { DatabaseSync } = await import('node:sqlite');
+    const database = new DatabaseSync(path.join(dataDir, 'ferretdb', 'idp.sqlite'), {
+      readOnly: true,
+    });
+    try {
+      const tables = database
+        .prepare('SELECT name, table_name AS tableName FROM _ferretdb_collections')
+        .all() as Array<{ name: string; tableName: string }>;
+      expect(tables.map((table) => table.name)).to.include.members([
+        'tenants',
+        'users',
+        'user_keys',
+        'clients',
+        'secrets',
+        'claims',
+        'oidc_pointers',
+        'oidc_session',
+        'oidc_interaction',
+      ]);
+      for (const { name, tableName } of tables) {
+        const plan = database
+          .prepare(
+            `EXPLAIN QUERY PLAN SELECT _ferretdb_sjson FROM "${tableName}" ` +
+              `WHERE _ferretdb_sjson->'$._id' = ?`,
+          )
+          .all('"x"') as Array<{ detail: string }>;
+        expect(plan.map((step) => step.detail).join(' '), name).to.contain(
+          `USING INDEX ${tableName}_id_lookup`,
+        );
+      }
+    } finally {
+      database.close();
+    }
+  });
+
   it('refuses an invalid file with the JSON path and imports nothing', async function () {
     this.timeout(60000);
     const bad = path.join(dataDir, 'bad.json');

@@ -3,11 +3,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFerretDB } from '../../provider/embedded/ferretdb.ts';
+import { indexIdLookups } from '../../provider/embedded/ferretdb-id-index.ts';
 
 export interface TestDatabase {
   uri: string;
   port?: number;
+  /** The embedded FerretDB's SQLite files, when the run has its own. */
+  dir?: string;
   stop(): Promise<void>;
+  /** After the provider created the collections: what the embedded launcher adds for `_id`. */
+  indexIdLookups(): Promise<void>;
   /** Fault tests: stop the server, then start it again on the same port and files. */
   halt?(): Promise<void>;
   resume?(): Promise<void>;
@@ -25,7 +30,7 @@ export async function startTestDatabase(
   if (external && !options.ownFerretDB) {
     const url = new URL(external);
     url.pathname = `/test-${randomUUID()}`;
-    return { uri: url.toString(), stop: async () => {} };
+    return { uri: url.toString(), stop: async () => {}, indexIdLookups: async () => {} };
   }
 
   const dir = await mkdtemp(join(tmpdir(), 'idp-test-db-'));
@@ -34,6 +39,10 @@ export async function startTestDatabase(
   return {
     uri: server.uri,
     port,
+    dir: server.dir,
+    async indexIdLookups() {
+      await indexIdLookups(server.dir);
+    },
     async stop() {
       await server.stop();
       await rm(dir, { recursive: true, force: true });

@@ -42,6 +42,7 @@ export async function startTestEnvironment(): Promise<TestEnvironment> {
     CODE_HASH_SECRET: 'test-code-hash-secret-0123456789abcdef',
   };
   const provider = await startProvider(loadConfig(env));
+  await database.indexIdLookups();
   current = { database, inbox, provider, baseUrl, env };
   return current;
 }
