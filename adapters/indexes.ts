@@ -7,28 +7,36 @@ import { ClientModel } from './clients.ts';
 import { TenantModel } from './tenants.ts';
 import { UserModel } from './users.ts';
 
-/** Collections read only by `_id`, created up front so every collection exists after start. */
-const idOnlyCollections = ['secrets', 'user_keys'];
+/**
+ * Every collection is created at start, also those that only ever get `_id` lookups: the embedded
+ * FerretDB's `_id` lookup index (provider/embedded/ferretdb-id-index.ts) is added to the
+ * collections that exist then.
+ */
+const collections = ['tenants', 'users', 'clients', 'audit_events', 'secrets', 'user_keys'];
 
 /**
- * Creates every collection and the indexes every lookup needs. Expiring collections get a plain `expiresAt` index for
- * the sweeper, and a TTL index instead where the server has them (real MongoDB).
+ * Creates every collection, then the indexes every lookup needs. Expiring collections get a plain
+ * `expiresAt` index for the sweeper, and a TTL index instead where the server has them (MongoDB).
  */
 export async function ensureIndexes(): Promise<void> {
+  const database = mongoose.connection.db!;
+  const existing = new Set(
+    (await database.listCollections({}, { nameOnly: true }).toArray()).map((row) => row.name),
+  );
+  for (const name of [...collections, ...expiringCollections]) {
+    if (existing.has(name)) continue;
+    // Another process starting at the same moment may have just created it.
+    await database.createCollection(name).catch((error: { code?: number }) => {
+      if (error.code !== 48) throw error;
+    });
+  }
+
   await Promise.all([
     TenantModel.createIndexes(),
     UserModel.createIndexes(),
     ClientModel.createIndexes(),
     ensureAuditIndexes(),
   ]);
-
-  const database = mongoose.connection.db!;
-  const existing = new Set(
-    (await database.listCollections({}, { nameOnly: true }).toArray()).map((row) => row.name),
-  );
-  for (const name of idOnlyCollections) {
-    if (!existing.has(name)) await database.createCollection(name);
-  }
 
   const ttl = serverFacts().ttlIndexes;
   for (const name of expiringCollections) {

@@ -35,7 +35,7 @@ const schema = z.object({
   COOKIE_KEYS: secretList.optional(),
   CODE_HASH_SECRET: secret.optional(),
   TRUST_PROXY: z.enum(['true', 'false']).default('false'),
-  TENANT_CACHE_SIZE: z.coerce.number().int().min(1).default(2000),
+  TENANT_CACHE_SIZE: z.coerce.number().int().min(1).default(1000),
   TENANT_IDLE_SECONDS: z.coerce.number().int().min(1).default(900),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

@@ -8,7 +8,7 @@ import { accountFacts, policyOf } from './facts.ts';
 import { noteExemptionEnd, recordExemptionEnd } from '../admin/services/exemption-end.ts';
 import { decisions } from '../observability/metrics.ts';
 
-/** The decision for one account and request, on the tenant as this request reads it (see findTenant). */
+/** The decision for one account and request, on the tenant as findTenant reads it. */
 export function decideFor(input: {
   tenant: Tenant | null;
   user: User;

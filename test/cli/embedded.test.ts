@@ -99,9 +99,19 @@ describe('the embedded defaults', function () {
     }
   });
 
-  it('gives every collection of the embedded database an index its _id lookups use', async function () {
+  it('gives every collection of the embedded database an index its _id lookups use, from the first start', async function () {
+    this.timeout(60000);
+    // A first start on empty files that writes nothing: every collection must already exist.
+    const fresh = await mkdtemp(path.join(tmpdir(), 'idp-embedded-'));
+    after(() => rm(fresh, { recursive: true, force: true }));
+    const result = await run(['export', 'nobody'], {
+      DATA_DIR: fresh,
+      MONGODB_URI: '',
+      LOG_LEVEL: 'warn',
+    });
+    expect(result.out).to.contain('unknown tenant "nobody"');
     const { DatabaseSync } = await import('node:sqlite');
-    const database = new DatabaseSync(path.join(dataDir, 'ferretdb', 'idp.sqlite'), {
+    const database = new DatabaseSync(path.join(fresh, 'ferretdb', 'idp.sqlite'), {
       readOnly: true,
     });
     try {
