@@ -2,7 +2,20 @@ import mongoose from 'mongoose';
 import { createRequire } from 'node:module';
 import { RateLimiterRes, type RateLimiterStoreAbstract as StoreBase } from 'rate-limiter-flexible';
 import { nowMs } from '../provider/clock.ts';
-import { CLAIMS_COLLECTION, claimOnce, claimSlot, isSlotTaken, slotHint } from './claims.ts';
+import {
+  CLAIMS_COLLECTION,
+  claimOnce,
+  claimSlot,
+  isSlotTaken,
+  probedFromFirst,
+  releaseSlot,
+  slotHint,
+} from './claims.ts';
+
+/** A point taken before the outcome is known; `release` gives it back. */
+export interface Reservation {
+  release(): Promise<void>;
+}
 
 // The library's base for database stores; its package index does not re-export it.
 const RateLimiterStoreAbstract = createRequire(import.meta.url)(
@@ -68,6 +81,23 @@ export class ClaimsRateLimiter extends RateLimiterStoreAbstract {
       consumed = (await claimSlot(`${rlKey}:w${window.start}`, over, new Date(window.end))) ?? over;
     }
     return { points: consumed, expire: window.end };
+  }
+
+  /**
+   * Takes a point before the outcome is known, so a burst of parallel requests cannot all pass a
+   * check made before any of them counted: undefined when the budget is used up. An outcome that
+   * must not count gives its point back with `release`. Only for budgets small enough to be
+   * probed from the first slot (claims.ts), where the next caller takes a released slot again.
+   */
+  async reserve(key: string): Promise<Reservation | undefined> {
+    if (!probedFromFirst(this.points)) throw new Error(`${this.keyPrefix}: budget too large`);
+    const rlKey = this.getKey(key);
+    if (await this.#blockedUntil(rlKey)) return undefined;
+    const window = this.#window(this.duration * 1000);
+    const prefix = `${rlKey}:w${window.start}`;
+    const slot = await claimSlot(prefix, this.points, new Date(window.end));
+    if (slot === undefined) return undefined;
+    return { release: () => releaseSlot(prefix, slot) };
   }
 
   /** Whether `key` has used up its budget: one read (is its last slot taken?), exact. */

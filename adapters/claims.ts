@@ -49,7 +49,7 @@ export async function claimSlot(
   limit: number,
   expiresAt: Date,
 ): Promise<number | undefined> {
-  const hinted = limit > UNHINTED_LIMIT;
+  const hinted = !probedFromFirst(limit);
   for (let slot = (hinted ? await slotHint(prefix) : 0) + 1; slot <= limit; slot++) {
     if (await claimOnce(slotId(prefix, slot), expiresAt)) {
       if (hinted) await raiseHint(prefix, slot, expiresAt);
@@ -57,6 +57,19 @@ export async function claimSlot(
     }
   }
   return undefined;
+}
+
+/** Whether a limit is small enough for claimSlot to probe it from slot 1 (no hint). */
+export function probedFromFirst(limit: number): boolean {
+  return limit <= UNHINTED_LIMIT;
+}
+
+/**
+ * Gives slot `slot` under `prefix` back. Only for limits probed from the first slot, where the
+ * next claim finds the gap; behind a hint a gap would never be taken again.
+ */
+export async function releaseSlot(prefix: string, slot: number): Promise<void> {
+  await markers().deleteOne({ _id: slotId(prefix, slot) });
 }
 
 /** Whether slot number `slot` under `prefix` is taken: exact, unlike the hint. */

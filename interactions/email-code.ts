@@ -11,7 +11,7 @@ import {
 } from '../adapters/login-attempts.ts';
 import { lookupKey, type User } from '../adapters/users.ts';
 import { userForRequest } from '../provider/oidc/request-memo.ts';
-import { isExhausted, spend } from '../provider/limits.ts';
+import { isExhausted, reserve, spend } from '../provider/limits.ts';
 import { dependencyErrors } from '../provider/observability/metrics.ts';
 import { isPlainAddress } from '../provider/tenant-file/schema.ts';
 import { ACR_MFA, AMR_EMAIL_CODE } from '../provider/acr.ts';
@@ -205,7 +205,9 @@ export async function submitEmailCode(ctx: Context, step: Step): Promise<void> {
 
   // Failed codes are budgeted per account across sign-ins, interactions and IP addresses.
   const failures = `${step.tenant._id}:${user._id}`;
-  if (await isExhausted('codeFailuresPerAccount', failures)) {
+  // Taken before the comparison (see limits.ts), given back by the right code.
+  const reservation = await reserve('codeFailuresPerAccount', failures);
+  if (!reservation) {
     await audit(ctx, step, 'code.locked', user._id);
     return showEmailCode(ctx, step, 'email-code.locked');
   }
@@ -224,7 +226,6 @@ export async function submitEmailCode(ctx: Context, step: Step): Promise<void> {
       { tenant: step.tenant._id, interaction: step.uid, account: user._id, result },
       'Refused an email code',
     );
-    await spend('codeFailuresPerAccount', failures);
     await audit(ctx, step, 'code.failed', user._id, { result });
     if (await isExhausted('codeFailuresPerAccount', failures))
       await audit(ctx, step, 'code.locked', user._id);
@@ -232,6 +233,7 @@ export async function submitEmailCode(ctx: Context, step: Step): Promise<void> {
     return showEmailCode(ctx, step, refusals[result]);
   }
 
+  await reservation.release();
   await audit(ctx, step, 'signin.succeeded', user._id, { amr: AMR_EMAIL_CODE.join(' ') });
   await finishInteraction(ctx, step, {
     login: { accountId: user._id, amr: AMR_EMAIL_CODE, acr: ACR_MFA },

@@ -2,7 +2,7 @@ import { hash, verify } from '@node-rs/argon2';
 import type { Context } from 'koa';
 import { recordAccount, recordIdentifier } from '../adapters/login-attempts.ts';
 import { findLocalUser, lookupKey, type User } from '../adapters/users.ts';
-import { isExhausted, spend } from '../provider/limits.ts';
+import { isExhausted, reserve, spend } from '../provider/limits.ts';
 import { isSsoIdentifier, listUpstreams } from '../provider/federation/upstreams.ts';
 import { ACR_PASSWORD, AMR_PASSWORD } from '../provider/acr.ts';
 import { now } from '../provider/clock.ts';
@@ -56,10 +56,13 @@ export async function submitPassword(ctx: Context, step: Step): Promise<void> {
   // identifier gets the same budget of its own, so both behave alike.
   const subject = user ? `account:${user._id}` : `identifier:${lookupKey(identifier)}`;
   const budgets = { id: `${step.tenant._id}:${subject}`, ip: `${step.tenant._id}:${ctx.ip}` };
-  const locked =
-    (await isExhausted('passwordPerIdentifier', budgets.id)) ||
-    (await isExhausted('passwordPerIp', budgets.ip));
-  if (locked) {
+  // The identifier's point is taken before the comparison, so a burst of parallel guesses gets
+  // no more comparisons than the budget; the right password gives it back. The address budget,
+  // a coarse one over many accounts, is checked first and counted after a wrong password.
+  const reservation = (await isExhausted('passwordPerIp', budgets.ip))
+    ? undefined
+    : await reserve('passwordPerIdentifier', budgets.id);
+  if (!reservation) {
     await audit(ctx, step, 'password.locked', user?._id);
     return showPassword(ctx, step, 'password.locked');
   }
@@ -69,13 +72,11 @@ export async function submitPassword(ctx: Context, step: Step): Promise<void> {
     isSsoIdentifier(step.tenant, identifier) || isSsoIdentifier(step.tenant, user?.email);
   const password = readField(ctx, 'password') ?? '';
   if (!(await checkPassword(user, password)) || ssoAccount) {
-    await Promise.all([
-      spend('passwordPerIdentifier', budgets.id),
-      spend('passwordPerIp', budgets.ip),
-    ]);
+    await spend('passwordPerIp', budgets.ip);
     await audit(ctx, step, 'password.failed', user?._id, { knownAccount: Boolean(user) });
     return showPassword(ctx, step, 'password.invalid');
   }
+  await reservation.release();
 
   const account = user!;
   const decision = decideFor({

@@ -1,4 +1,4 @@
-import { ClaimsRateLimiter } from '../adapters/claims-rate-limiter.ts';
+import { ClaimsRateLimiter, type Reservation } from '../adapters/claims-rate-limiter.ts';
 
 /**
  * Budgets against guessing and flooding, counted in the database (so they hold across processes,
@@ -27,6 +27,18 @@ export type LimitName = keyof typeof limits;
 /** Whether the key has used up its budget in this window, without spending anything. */
 export async function isExhausted(name: LimitName, key: string): Promise<boolean> {
   return limits[name].isUsedUp(key);
+}
+
+/**
+ * Takes one point before the outcome is known (see ClaimsRateLimiter.reserve); undefined when the
+ * budget is used up. The guessing budgets are counted this way, so parallel guesses get no more
+ * comparisons than the budget allows.
+ */
+export function reserve(
+  name: 'passwordPerIdentifier' | 'codeFailuresPerAccount',
+  key: string,
+): Promise<Reservation | undefined> {
+  return limits[name].reserve(key);
 }
 
 /** Spends one point; false when that went over the budget. */
