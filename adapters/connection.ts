@@ -17,10 +17,15 @@ export interface ServerFacts {
    * FerretDB 1.x has no TTL indexes; expiry is then only enforced in queries and by the sweeper.
    */
   ttlIndexes: boolean;
+  /**
+   * Whether the server answers filters other than `{ _id }` from an index. FerretDB 1.x does not:
+   * it decodes every document for them, so there a non-unique index only makes writes dearer.
+   */
+  secondaryIndexes: boolean;
   name: string;
 }
 
-let facts: ServerFacts = { ttlIndexes: false, name: 'unknown' };
+let facts: ServerFacts = { ttlIndexes: false, secondaryIndexes: false, name: 'unknown' };
 
 export async function connectDatabase(uri: string): Promise<ServerFacts> {
   await mongoose.connect(uri, {
@@ -32,6 +37,7 @@ export async function connectDatabase(uri: string): Promise<ServerFacts> {
   const ferret = typeof info.ferretdbVersion === 'string';
   facts = {
     ttlIndexes: !ferret,
+    secondaryIndexes: !ferret,
     name: ferret ? `FerretDB ${info.ferretdbVersion}` : `MongoDB ${info.version}`,
   };
   log.info({ server: facts.name }, 'Connected to the database');

@@ -15,8 +15,9 @@ import { UserModel } from './users.ts';
 const collections = ['tenants', 'users', 'clients', 'audit_events', 'secrets', 'user_keys'];
 
 /**
- * Creates every collection, then the indexes every lookup needs. Expiring collections get a plain
- * `expiresAt` index for the sweeper, and a TTL index instead where the server has them (MongoDB).
+ * Creates every collection, then the indexes lookups use: unique ones everywhere, the others only
+ * where the server answers queries from them. Expiring collections get a TTL index on MongoDB;
+ * elsewhere the sweeper (sweeper.ts) removes expired documents.
  */
 export async function ensureIndexes(): Promise<void> {
   const database = mongoose.connection.db!;
@@ -31,14 +32,19 @@ export async function ensureIndexes(): Promise<void> {
     });
   }
 
-  await Promise.all([
-    TenantModel.createIndexes(),
-    UserModel.createIndexes(),
-    ClientModel.createIndexes(),
-    ensureAuditIndexes(),
-  ]);
+  const { ttlIndexes: ttl, secondaryIndexes } = serverFacts();
+  for (const { schema, collection } of [TenantModel, UserModel, ClientModel]) {
+    for (const [fields, options] of schema.indexes()) {
+      if (!options.unique && !secondaryIndexes) continue;
+      await collection.createIndex(
+        fields as mongoose.mongo.IndexSpecification,
+        options as mongoose.mongo.CreateIndexesOptions,
+      );
+    }
+  }
+  if (!secondaryIndexes) return;
 
-  const ttl = serverFacts().ttlIndexes;
+  await ensureAuditIndexes();
   for (const name of expiringCollections) {
     const rows = mongoose.connection.collection(name);
     await rows.createIndex({ expiresAt: 1 }, ttl ? { expireAfterSeconds: 0 } : {});
