@@ -16,7 +16,7 @@ const clientSchema = new Schema(
 clientSchema.index({ tenant: 1 });
 
 /** Recently read clients (see recent-reads.ts): oidc-provider asks for one at most steps. */
-const recentClients = new RecentReads<{ metadata: unknown }>(10_000);
+const recentClients = new RecentReads<{ metadata: unknown }>(1000);
 recentClients.dropOnWrites(clientSchema);
 
 export const ClientModel = mongoose.model('Client', clientSchema);

@@ -86,12 +86,7 @@ export async function recordAccount(
     },
     { upsert: true },
   );
-  return {
-    _id: keyOf(tenant, uid),
-    ...(previous?.identifier === undefined ? {} : { identifier: previous.identifier }),
-    ...bound,
-    codeSends: 0,
-  };
+  return { _id: keyOf(tenant, uid), identifier: previous?.identifier, ...bound, codeSends: 0 };
 }
 
 export function hashCode(

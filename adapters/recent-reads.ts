@@ -33,7 +33,8 @@ const writes: Array<
 
 /**
  * Reads by `_id` kept for RECHECK_MS (product clock), shared by parallel callers; a failed read
- * is not kept. `dropOnWrites` clears every copy after any write through the schema's model.
+ * is not kept, and at most `max` records are (the least recently read go first). `dropOnWrites`
+ * clears every copy after any write through the schema's model.
  */
 export class RecentReads<T extends object> {
   readonly #copies: LRUCache<string, { at: number; value: Promise<T | null> }>;

@@ -90,7 +90,7 @@ export interface Tenant {
   updatedAt?: Date;
 }
 /** Recently read tenants (see recent-reads.ts): the most repeated read of every request. */
-const recentTenants = new RecentReads<Tenant>(10_000);
+const recentTenants = new RecentReads<Tenant>(1000);
 recentTenants.dropOnWrites(tenantSchema);
 
 export const TenantModel = mongoose.model('Tenant', tenantSchema);

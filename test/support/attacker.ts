@@ -139,13 +139,14 @@ const QUARTER_HOUR = 15 * 60 * 1000;
 
 /**
  * Freezes the product clock, a little past the next budget window if the current one (15
- * minutes; hours start on a quarter too) ends within a minute, so a test's counts never straddle
- * two windows. Only for tests on the in-process provider: a ChildProvider keeps the real clock.
+ * minutes; hours start on a quarter too) ends within five minutes, so the counts of a test that
+ * advances the clock by up to that much never straddle two windows. Only for tests on the
+ * in-process provider: a ChildProvider keeps the real clock.
  */
 export function steadyClock(): void {
   const at = nowMs();
   const next = Math.ceil(at / QUARTER_HOUR) * QUARTER_HOUR;
-  freezeClock(new Date(next - at < 60_000 ? next + 1000 : at));
+  freezeClock(new Date(next - at < 5 * 60_000 ? next + 1000 : at));
 }
 
 /** `idp serve` in its own process trusting X-Forwarded-* headers, as behind the operator's proxy. */
