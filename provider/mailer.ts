@@ -95,7 +95,7 @@ export function createMailer(smtpUrl: string, from: string): Mailer {
   return {
     async sendEmailCode(message) {
       const { subject, html, text } = await renderEmailCode(message);
-      // Exactly one recipient, the stored address, passed as an object so no header parsing applies.
+      // Exactly one recipient, the stored address, passed as an object: no header parsing applies.
       await transport.sendMail({
         from,
         to: { name: '', address: message.to },

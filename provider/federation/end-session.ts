@@ -11,8 +11,8 @@ import { isSameIssuer, listUpstreams } from './upstreams.ts';
  * it (`endSession: true`) and advertises an end_session_endpoint (OpenID Connect RP-Initiated
  * Logout 1.0). Without an ID token of the upstream to hint with, `client_id` tells the upstream
  * whose session it is (section 2; openid-client adds it). Needs the session, so call it before
- * the session is gone (oidc-provider's logoutSource). Any failure only means no upstream logout: signing out here
- * must never depend on the customer's identity provider being up.
+ * the session is gone (oidc-provider's logoutSource). Any failure only means no upstream logout:
+ * signing out here must never depend on the customer's identity provider being up.
  */
 export async function findUpstreamEndSessionUrl(
   tenant: Tenant,

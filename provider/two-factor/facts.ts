@@ -2,7 +2,7 @@ import type { Tenant } from '../../adapters/tenants.ts';
 import type { User } from '../../adapters/users.ts';
 import type { AccountFacts, TwoFactorPolicy } from './decision.ts';
 
-/** The policy as the decision reads it; `undefined` (fail closed) when the stored one is unusable. */
+/** The policy as the decision reads it; `undefined` (fail closed) if the stored one is unusable. */
 export function policyOf(
   tenant: Pick<Tenant, 'twoFactor'> | null | undefined,
 ): TwoFactorPolicy | undefined {
