@@ -150,17 +150,23 @@ export function showAgain(ctx: Context, step: Step, notice?: string): void {
   ctx.redirect(notice ? `${step.action}?notice=${notice}` : step.action);
 }
 
-/** Ends the interaction with a result and sends the browser back to the authorization. */
+/**
+ * Ends the interaction with a result and sends the browser back to the authorization. The result
+ * is saved on the interaction this request already read (oidc-provider's `interactionResult` would
+ * read it once more); nothing else writes it while a step runs.
+ */
 export async function finishInteraction(
   ctx: Context,
   step: Step,
   result: InteractionResults,
 ): Promise<void> {
-  const returnTo = await step.provider.interactionResult(ctx.req, ctx.res, result, {
-    mergeWithLastSubmission: false,
-  });
+  const interaction = step.details;
+  const ttl = interaction.exp - Math.floor(Date.now() / 1000);
+  if (ttl <= 0) throw interactionExpired('interaction expired during the step');
+  interaction.result = result;
+  await interaction.save(ttl);
   ctx.status = 303;
-  ctx.redirect(returnTo);
+  ctx.redirect(interaction.returnTo);
 }
 
 /** An audit event about this sign-in, with who, which application and from where. */

@@ -1,4 +1,5 @@
 import ejs from 'ejs';
+import { LRUCache } from 'lru-cache';
 import nodemailer, { type Transporter } from 'nodemailer';
 import path from 'node:path';
 import { translator, type Locale } from './i18n.ts';
@@ -25,23 +26,34 @@ export interface Mailer {
   close(): void;
 }
 
-/** An instant in the tenant's time zone, with the zone named: the reader may be elsewhere. */
-function formatInstant(at: Date, locale: Locale, timeZone: string) {
-  return (
-    new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
-      dateStyle: 'medium',
-      timeStyle: 'short',
-      timeZone,
-    }).format(at) + ` (${zoneName(at, locale, timeZone)})`
-  );
+/**
+ * Date formats per locale and zone. Building one costs more than using it, and each email needs
+ * two; zones are IANA names checked on import, so the set stays small (bounded all the same).
+ */
+const formats = new LRUCache<string, { instant: Intl.DateTimeFormat; zone: Intl.DateTimeFormat }>({
+  max: 500,
+});
+
+function formatsFor(locale: Locale, timeZone: string) {
+  const key = `${locale}\n${timeZone}`;
+  let found = formats.get(key);
+  if (!found) {
+    const tag = locale === 'nl' ? 'nl-NL' : 'en-GB';
+    found = {
+      instant: new Intl.DateTimeFormat(tag, { dateStyle: 'medium', timeStyle: 'short', timeZone }),
+      zone: new Intl.DateTimeFormat(tag, { timeZone, timeZoneName: 'short' }),
+    };
+    formats.set(key, found);
+  }
+  return found;
 }
 
-function zoneName(at: Date, locale: Locale, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
-    timeZone,
-    timeZoneName: 'short',
-  }).formatToParts(at);
-  return parts.find((part) => part.type === 'timeZoneName')?.value ?? timeZone;
+/** An instant in the tenant's time zone, with the zone named: the reader may be elsewhere. */
+function formatInstant(at: Date, locale: Locale, timeZone: string) {
+  const { instant, zone } = formatsFor(locale, timeZone);
+  const zoneName =
+    zone.formatToParts(at).find((part) => part.type === 'timeZoneName')?.value ?? timeZone;
+  return `${instant.format(at)} (${zoneName})`;
 }
 
 // A line break in a name would let it pose as a line of the plain-text part, the code's too.
