@@ -19,7 +19,7 @@ export const CLAIMS_COLLECTION = 'claims';
 
 const markers = () => mongoose.connection.collection<Marker>(CLAIMS_COLLECTION);
 
-function isDuplicateKey(error: unknown): boolean {
+export function isDuplicateKey(error: unknown): boolean {
   return (error as { code?: number }).code === 11000;
 }
 

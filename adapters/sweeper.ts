@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import { log } from '../provider/logger.ts';
+import { countDatabaseError } from '../provider/observability/metrics.ts';
 import { CLAIMS_COLLECTION } from './claims.ts';
 import { collectionFor, expiringModels, POINTERS_COLLECTION } from './oidc-adapter.ts';
 
@@ -30,7 +31,10 @@ export function startSweeper(intervalMs: number): () => void {
   const timer = setInterval(() => {
     sweepExpired().then(
       (removed) => removed && log.debug({ removed }, 'Swept expired documents'),
-      (error: unknown) => log.warn({ err: error }, 'Sweeping expired documents failed'),
+      (error: unknown) => {
+        countDatabaseError(error);
+        log.warn({ err: error }, 'Sweeping expired documents failed');
+      },
     );
   }, intervalMs);
   timer.unref();

@@ -11,7 +11,7 @@ import {
 } from '../adapters/login-attempts.ts';
 import { lookupKey, type User } from '../adapters/users.ts';
 import { userForRequest } from '../provider/oidc/request-memo.ts';
-import { isExhausted, reserve, spend } from '../provider/limits.ts';
+import { isExhausted, reserve } from '../provider/limits.ts';
 import { dependencyErrors } from '../provider/observability/metrics.ts';
 import { isPlainAddress } from '../provider/tenant-file/schema.ts';
 import { ACR_MFA, AMR_EMAIL_CODE } from '../provider/acr.ts';
@@ -98,11 +98,17 @@ export async function sendNewCode(
   const sentAt = current?.codeSentAt?.getTime();
   if (sentAt && now().getTime() - sentAt < RESEND_AFTER_MS) return showAgain(ctx, step, 'cooldown');
 
-  // Sends are budgeted per account and per address, so no one can flood a mailbox.
-  const withinBudget =
-    (await spend('sendsPerAccount', `${tenant._id}:${user._id}`)) &&
-    (await spend('sendsPerAddress', lookupKey(user.email!)));
-  if (!withinBudget) {
+  // Sends are budgeted per account and per address, so no one can flood a mailbox. A send that
+  // does not happen (a parallel resend won, the mail server failed) gives both points back, so
+  // an outage of the mail server does not use up the user's budget.
+  const accountSend = await reserve('sendsPerAccount', `${tenant._id}:${user._id}`);
+  const addressSend = accountSend && (await reserve('sendsPerAddress', lookupKey(user.email!)));
+  const giveBack = async () => {
+    await accountSend?.release();
+    await addressSend?.release();
+  };
+  if (!addressSend) {
+    await giveBack();
     await audit(ctx, step, 'code.send-limited', user._id);
     // Before a first code there is no code page to go back to (the interaction page would show
     // the password step again, without a word, as if the password had been right for nothing),
@@ -119,7 +125,10 @@ export async function sendNewCode(
     now: now(),
     current,
   });
-  if (issued.status !== 'issued') return showAgain(ctx, step, issued.status);
+  if (issued.status !== 'issued') {
+    await giveBack();
+    return showAgain(ctx, step, issued.status);
+  }
 
   try {
     await runtime.mailer.sendEmailCode({
@@ -143,6 +152,7 @@ export async function sendNewCode(
     );
     dependencyErrors.inc({ dependency: 'smtp' });
     await releaseResendWait(tenant._id, step.uid);
+    await giveBack();
     await audit(ctx, step, 'code.send-failed', user._id);
     return showAgain(ctx, step, 'send-failed');
   }

@@ -85,6 +85,7 @@ export async function submitPassword(ctx: Context, step: Step): Promise<void> {
     clientId: String(step.details.params.client_id),
     signIn: 'password',
     params: step.details.params,
+    metric: { interaction: step.uid },
   });
   if (!decision.required) {
     await audit(ctx, step, 'signin.succeeded', account._id, {

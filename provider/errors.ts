@@ -28,5 +28,16 @@ export const interactionExpired = (detail?: string) =>
 export const invalidRequest = (detail?: string) =>
   new ProductError('invalid_request', 400, 'error.invalid-request', detail);
 
+/** Database and network failures the person can do nothing about but wait. */
+export function isUnavailable(error: unknown): boolean {
+  const { name = '', message = '' } = (error as Error | undefined) ?? {};
+  return (
+    /^Mongo(Network|ServerSelection|NotConnected|PoolCleared|Topology)|^MongooseServerSelection/.test(
+      name,
+    ) ||
+    (name === 'MongooseError' && message.includes('buffering timed out'))
+  );
+}
+
 export const tryAgainLater = (detail?: string) =>
   new ProductError('temporarily_unavailable', 503, 'error.try-again', detail);

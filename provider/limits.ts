@@ -32,10 +32,11 @@ export async function isExhausted(name: LimitName, key: string): Promise<boolean
 /**
  * Takes one point before the outcome is known (see ClaimsRateLimiter.reserve); undefined when the
  * budget is used up. The guessing budgets are counted this way, so parallel guesses get no more
- * comparisons than the budget allows.
+ * comparisons than the budget allows; so are the send budgets, so a send that fails gives its
+ * point back.
  */
 export function reserve(
-  name: 'passwordPerIdentifier' | 'codeFailuresPerAccount',
+  name: Exclude<LimitName, 'passwordPerIp'>,
   key: string,
 ): Promise<Reservation | undefined> {
   return limits[name].reserve(key);

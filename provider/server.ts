@@ -8,23 +8,12 @@ import { accountRouter } from './account/routes.ts';
 import { createAdminApi } from './admin/api/router.ts';
 import { serveBrandingCss } from './branding.ts';
 import { ProductError, tryAgainLater, unknownTenant } from './errors.ts';
-import { dependencyErrors, registry, requestDuration, routeOf } from './observability/metrics.ts';
+import { countDatabaseError, registry, requestDuration, routeOf } from './observability/metrics.ts';
 import { log } from './logger.ts';
 import { frameFor, pageLocale, renderPage, viewsDir } from './pages.ts';
 import type { Runtime } from './runtime.ts';
 import { tenantForRequest } from './oidc/request-memo.ts';
 import { TENANT_ID } from './tenant-registry.ts';
-
-/** Database and network failures the person can do nothing about but wait. */
-function isUnavailable(error: unknown): boolean {
-  const { name = '', message = '' } = (error as Error | undefined) ?? {};
-  return (
-    /^Mongo(Network|ServerSelection|NotConnected|PoolCleared|Topology)|^MongooseServerSelection/.test(
-      name,
-    ) ||
-    (name === 'MongooseError' && message.includes('buffering timed out'))
-  );
-}
 
 /**
  * The one place that turns errors into responses. Expected errors show their catalogue message;
@@ -39,11 +28,10 @@ async function errorPages(ctx: Context, next: Next): Promise<void> {
       await renderPage(ctx, 'error', frame, { messageId: 'error.not-found' }, 404);
     }
   } catch (caught) {
-    const error = isUnavailable(caught) ? tryAgainLater((caught as Error).message) : caught;
-    if (isUnavailable(caught)) dependencyErrors.inc({ dependency: 'database' });
+    const error = countDatabaseError(caught) ? tryAgainLater((caught as Error).message) : caught;
     const known = error instanceof ProductError;
     if (known)
-      log.info({ code: error.code, detail: error.detail, path: ctx.path }, 'Refused a request');
+      log.info({ refusal: error.code, detail: error.detail, path: ctx.path }, 'Refused a request');
     else log.error({ err: error, path: ctx.path }, 'A request failed unexpectedly');
     const messageId = known ? error.messageId : 'error.try-again';
     await renderPage(
@@ -65,8 +53,21 @@ async function timeRequests(ctx: Context, next: Next): Promise<void> {
   await next();
 }
 
-/** Ready when the database answers a ping within a second and keys can be loaded from it. */
-async function checkReady(): Promise<boolean> {
+/**
+ * Ready when the database answers a ping within a second and the installation keys (cookie
+ * signing keys, the code-hash key) are loaded. Tenants' signing keys are stored with each tenant
+ * and read with it, so a database that answers can serve them.
+ */
+async function checkReady(runtime: Runtime) {
+  const keys = runtime.secrets.cookieKeys.length > 0 && Boolean(runtime.secrets.codeHash);
+  const database = await pingDatabase();
+  return {
+    ready: keys && database,
+    checks: { database: database ? 'ok' : 'unavailable', keys: keys ? 'loaded' : 'missing' },
+  };
+}
+
+async function pingDatabase(): Promise<boolean> {
   if (mongoose.connection.readyState !== 1) return false;
   const ping = mongoose.connection.db!.admin().ping();
   const timeout = new Promise<never>((_, reject) =>
@@ -129,9 +130,9 @@ export function createApp(runtime: Runtime): Koa {
     ctx.body = { status: 'ok' };
   });
   router.get('/readyz', async (ctx) => {
-    const ready = await checkReady();
+    const { ready, checks } = await checkReady(runtime);
     ctx.status = ready ? 200 : 503;
-    ctx.body = { status: ready ? 'ready' : 'database unavailable' };
+    ctx.body = { status: ready ? 'ready' : 'not ready', checks };
   });
   // For the operator's Prometheus; keep it off the public side of the proxy.
   router.get('/metrics', async (ctx) => {

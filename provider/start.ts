@@ -62,48 +62,75 @@ export async function openDatabase(
   };
 }
 
-/** Builds the runtime on an open database; `listen: false` gives an app without a socket. */
+/** How long requests in flight at shutdown may take before their connections are closed. */
+const SHUTDOWN_GRACE_MS = 20_000;
+
+/** Stops accepting, lets requests in flight finish (within the grace time), then closes. */
+async function closeServer(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const deadline = setTimeout(() => {
+    log.warn('Requests still running after the grace time; closing their connections');
+    server.closeAllConnections();
+  }, SHUTDOWN_GRACE_MS);
+  await closed;
+  clearTimeout(deadline);
+}
+
+/**
+ * Builds the runtime on an open database; `listen: false` gives an app without a socket. A start
+ * that fails part way stops what it had started (the embedded servers included).
+ */
 export async function startProvider(
   config: Config,
   options: { listen?: boolean } = {},
 ): Promise<Running> {
   const database = await openDatabase(config);
   const stops: Array<() => Promise<void> | void> = [() => database.stop()];
-
-  const mail = config.smtpUrl ? undefined : await startMailDev(config.inboxPort, config.dataDir);
-  if (mail) stops.unshift(() => mail.stop());
-
-  const secrets = await loadSecrets(config);
-  const mailer = createMailer(config.smtpUrl ?? mail!.smtpUrl, config.mailFrom);
-  stops.unshift(() => mailer.close());
-  stops.unshift(startSweeper(10 * 60 * 1000));
-
-  const runtime: Runtime = {
-    config,
-    secrets,
-    mailer,
-    tenants: new TenantRegistry(config, secrets),
+  const stopAll = async () => {
+    for (const stop of stops) await stop();
   };
-  const app = createApp(runtime);
 
-  let server: Server | undefined;
-  if (options.listen !== false) {
-    server = await new Promise<Server>((resolve) => {
-      const listening = app.listen(config.port, config.host, () => resolve(listening));
-    });
-    const running = server;
-    stops.unshift(() => new Promise<void>((resolve) => running.close(() => resolve())));
-    stops.unshift(() => running.closeIdleConnections());
+  try {
+    const mail = config.smtpUrl ? undefined : await startMailDev(config.inboxPort, config.dataDir);
+    if (mail) stops.unshift(() => mail.stop());
+
+    const secrets = await loadSecrets(config);
+    const mailer = createMailer(config.smtpUrl ?? mail!.smtpUrl, config.mailFrom);
+    stops.unshift(() => mailer.close());
+    stops.unshift(startSweeper(10 * 60 * 1000));
+
+    const runtime: Runtime = {
+      config,
+      secrets,
+      mailer,
+      tenants: new TenantRegistry(config, secrets),
+    };
+    stops.unshift(() => runtime.tenants.close());
+    const app = createApp(runtime);
+
+    let server: Server | undefined;
+    if (options.listen !== false) {
+      server = await new Promise<Server>((resolve, reject) => {
+        const listening = app.listen(config.port, config.host, () => resolve(listening));
+        listening.once('error', reject);
+      });
+      const running = server;
+      stops.unshift(() => closeServer(running));
+    }
+
+    const port = (server?.address() as { port?: number } | null)?.port ?? config.port;
+    return {
+      runtime,
+      server,
+      url: `http://${config.host}:${port}`,
+      inboxUrl: mail?.inboxUrl,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll().catch((failure: unknown) =>
+      log.error({ err: failure }, 'Could not stop what had started'),
+    );
+    throw error;
   }
-
-  const port = (server?.address() as { port?: number } | null)?.port ?? config.port;
-  return {
-    runtime,
-    server,
-    url: `http://${config.host}:${port}`,
-    inboxUrl: mail?.inboxUrl,
-    async stop() {
-      for (const stop of stops) await stop();
-    },
-  };
 }

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { isUnavailable } from '../errors.ts';
 
 /**
  * Prometheus metrics. Labels are bounded: tenant ids, sign-in methods, decision reasons and
@@ -50,10 +51,35 @@ export const dependencyErrors = new Counter({
   registers: [registry],
 });
 
+/**
+ * Counts `error` as a database error when it is one (unreachable, timed out); each place where
+ * errors end up (pages, the administration API, oidc-provider's own routes, background work)
+ * calls this once per failure.
+ */
+export function countDatabaseError(error: unknown): boolean {
+  const unavailable = isUnavailable(error);
+  if (unavailable) dependencyErrors.inc({ dependency: 'database' });
+  return unavailable;
+}
+
+const heldProviderCounts = new Set<() => number>();
+
+/** Reports a registry's instance count in `idp_tenant_providers`; returns how to stop. */
+export function countHeldProviders(count: () => number): () => void {
+  heldProviderCounts.add(count);
+  return () => heldProviderCounts.delete(count);
+}
+
 export const tenantProviders = new Gauge({
   name: 'idp_tenant_providers',
   help: 'oidc-provider instances currently held in memory',
   registers: [registry],
+  // Read when scraped, so it is never out of step with the cache.
+  collect() {
+    let held = 0;
+    for (const count of heldProviderCounts) held += count();
+    this.set(held);
+  },
 });
 
 const steps = new Set([

@@ -1,5 +1,6 @@
 import type Provider from 'oidc-provider';
 import { log } from '../logger.ts';
+import { countDatabaseError } from '../observability/metrics.ts';
 
 /**
  * The one place that listens to oidc-provider's events: protocol errors and notable moments become
@@ -38,6 +39,7 @@ export function subscribeProviderEvents(provider: Provider, tenant: string): voi
     events.on(
       name,
       (ctx: EventContext, error: Error & { error_description?: string; status?: number }) => {
+        if (name === 'server_error') countDatabaseError(error);
         const level = name === 'server_error' || (error.status ?? 400) >= 500 ? 'error' : 'info';
         log[level](
           {

@@ -48,6 +48,9 @@ export function buildInteractionPolicy(tenantId: string) {
           amr: session.amr,
           clientId: client.clientId,
           params: (params ?? {}) as Record<string, unknown>,
+          // A fresh authorization has no interaction yet; a resumed one names the interaction
+          // whose sign-in may already have counted its decision.
+          metric: { interaction: ctx.oidc.entities.Interaction?.uid },
         });
         return decision?.required ? Check.REQUEST_PROMPT : Check.NO_NEED_TO_PROMPT;
       },

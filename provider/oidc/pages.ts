@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import type { ErrorOut } from 'oidc-provider';
 import type { Tenant } from '../../adapters/tenants.ts';
 import type { MessageId } from '../i18n.ts';
+import { isUnavailable } from '../errors.ts';
 import { log } from '../logger.ts';
 import { frameFor, pageLocale, renderPage } from '../pages.ts';
 
@@ -31,7 +32,13 @@ export async function renderProviderError(
     : broken
       ? 'error.try-again'
       : 'error.oidc';
-  const status = (error as { statusCode?: number }).statusCode ?? 400;
+  // oidc-provider reports any unexpected failure as server_error; an unreachable database among
+  // them is a 503 (try again), the rest a 500.
+  const status = broken
+    ? isUnavailable(error)
+      ? 503
+      : 500
+    : ((error as { statusCode?: number }).statusCode ?? 400);
   log.warn(
     { tenant: tenant._id, error: out.error, detail: out.error_description },
     'Showed a protocol error page',

@@ -7,6 +7,22 @@ import { decideEmailCode, type Decision, type SignInMethod } from './decision.ts
 import { accountFacts, policyOf } from './facts.ts';
 import { noteExemptionEnd, recordExemptionEnd } from '../admin/services/exemption-end.ts';
 import { decisions } from '../observability/metrics.ts';
+import { LRUCache } from 'lru-cache';
+
+/**
+ * Interactions whose decision the metric has counted: a sign-in is decided after its password and
+ * checked again when the authorization resumes, and counts once. Per process; an interaction that
+ * resumes on another process may count twice.
+ */
+const counted = new LRUCache<string, true>({ max: 10_000, ttl: 60 * 60 * 1000 });
+
+function countDecision(decision: Decision, interaction: string | undefined) {
+  if (interaction) {
+    if (counted.has(interaction)) return;
+    counted.set(interaction, true);
+  }
+  decisions.inc({ reason: decision.reason, required: String(decision.required) });
+}
 
 /** The decision for one account and request, on the tenant as findTenant reads it. */
 export function decideFor(input: {
@@ -15,6 +31,11 @@ export function decideFor(input: {
   clientId: string;
   signIn: SignInMethod;
   params: Record<string, unknown>;
+  /**
+   * For the decisions metric, when this decision gates a sign-in or an authorization: the
+   * interaction it belongs to, if one exists yet. Absent: not counted (the account page).
+   */
+  metric?: { interaction?: string };
 }): Decision {
   // An exemption past its end is recorded the first time a decision sees it (exactly once).
   noteExemptionEnd(input.user);
@@ -26,7 +47,7 @@ export function decideFor(input: {
     clientRequestsCode: requestsSecondFactor(input.params),
     now: now(),
   });
-  decisions.inc({ reason: decision.reason, required: String(decision.required) });
+  if (input.metric) countDecision(decision, input.metric.interaction);
   return decision;
 }
 
@@ -46,6 +67,7 @@ export async function decideForSession(input: {
   amr: string[] | undefined;
   clientId: string;
   params: Record<string, unknown>;
+  metric?: { interaction?: string };
 }): Promise<Decision | undefined> {
   const { request, tenantId, accountId } = input;
   const [tenant, user] = await Promise.all([
@@ -60,5 +82,6 @@ export async function decideForSession(input: {
     clientId: input.clientId,
     signIn: signInMethodOf(input.amr),
     params: input.params,
+    metric: input.metric,
   });
 }

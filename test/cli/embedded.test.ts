@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,17 @@ function run(args: string[], env: Record<string, string>) {
   });
 }
 
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 describe('the embedded defaults', function () {
   let dataDir: string;
 
@@ -30,6 +42,7 @@ describe('the embedded defaults', function () {
   });
 
   it('imports, serves with FerretDB and MailDev on loopback, and stops both on SIGTERM', async function () {
+    let ferretdbPort: number | undefined;
     this.timeout(90000);
     const [port, inbox] = await Promise.all([freePort(), freePort()]);
     const env = {
@@ -70,6 +83,7 @@ describe('the embedded defaults', function () {
       expect(JSON.parse(explained.out)).to.include({ required: true, reason: 'group-via-profile' });
       const noted = await readFile(path.join(dataDir, 'ferretdb', 'port'), 'utf8');
       expect(Number(noted)).to.be.greaterThan(0);
+      ferretdbPort = Number(noted);
       const still = await fetch(
         `http://127.0.0.1:${port}/realms/demo/.well-known/openid-configuration`,
       );
@@ -78,11 +92,37 @@ describe('the embedded defaults', function () {
       server.kill('SIGTERM');
     }
     expect(await exited).to.equal(0);
-    const stillThere = await fetch(`http://127.0.0.1:${inbox}/`).then(
-      () => true,
-      () => false,
-    );
-    expect(stillThere).to.equal(false);
+    expect(await listening(inbox), 'MailDev').to.equal(false);
+    expect(await listening(ferretdbPort!), 'FerretDB').to.equal(false);
+  });
+
+  it('stops everything it started when SIGTERM comes while it is still starting', async function () {
+    this.timeout(90000);
+    const [port, inbox] = await Promise.all([freePort(), freePort()]);
+    const env = {
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      INBOX_PORT: String(inbox),
+      MONGODB_URI: '',
+      SMTP_URL: '',
+      LOG_LEVEL: 'warn',
+    };
+    const portFile = path.join(dataDir, 'ferretdb', 'port');
+    const server = spawn(process.execPath, [cli, 'serve'], { env: { ...process.env, ...env } });
+    const exited = new Promise<number | null>((resolve) => server.on('exit', resolve));
+    // The database is up as soon as its port is noted; the provider is not listening yet.
+    let ferretdbPort = 0;
+    for (let tries = 0; tries < 1500 && !ferretdbPort; tries++) {
+      ferretdbPort = Number(await readFile(portFile, 'utf8').catch(() => '0'));
+      if (!ferretdbPort) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    server.kill('SIGTERM');
+    expect(ferretdbPort).to.be.greaterThan(0);
+    expect(await exited).to.equal(0);
+    expect(await listening(ferretdbPort), 'FerretDB').to.equal(false);
+    expect(await listening(inbox), 'MailDev').to.equal(false);
+    expect(await listening(port), 'provider').to.equal(false);
   });
 
   it('imports the example again without changing anything', async function () {

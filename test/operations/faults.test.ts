@@ -24,6 +24,31 @@ async function openPasswordPage(issuer: string, username: string) {
   return { rp, browser, pending, passwordPage };
 }
 
+async function dependencyErrors(baseUrl: string, dependency: string): Promise<number> {
+  const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+  const line = new RegExp(
+    `^idp_dependency_errors_total\\{dependency="${dependency}"\\} (\\d+)`,
+    'm',
+  );
+  return Number(line.exec(metrics)?.[1] ?? 0);
+}
+
+/** The points the account's send budget has spent (one claim per send; see provider/limits.ts). */
+function sendClaims(stack: IsolatedStack, tenant: string): Promise<number> {
+  return stack.inspect((db) =>
+    db.collection('claims').countDocuments({
+      _id: { $gt: `send-acc:${tenant}:`, $lt: `send-acc:${tenant};` },
+    } as object),
+  );
+}
+
+function logLines(output: string): Record<string, unknown>[] {
+  return output
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 describe('faults the provider survives', function () {
   this.timeout(120000);
   let stack: IsolatedStack;
@@ -50,7 +75,12 @@ describe('faults the provider survives', function () {
       'The service is briefly unavailable. Try again in a moment.',
     );
     expect(down.html).to.not.match(/\bat \w+ \(|Mongo\w*Error/);
-    expect((await fetch(`${provider.baseUrl}/readyz`)).status).to.equal(503);
+    const notReady = await fetch(`${provider.baseUrl}/readyz`);
+    expect(notReady.status).to.equal(503);
+    expect(await notReady.json()).to.deep.include({
+      checks: { database: 'unavailable', keys: 'loaded' },
+    });
+    expect(await dependencyErrors(provider.baseUrl, 'database')).to.be.at.least(1);
 
     await stack.database.resume!();
     await waitUntilOk(`${provider.baseUrl}/readyz`);
@@ -91,6 +121,19 @@ describe('faults the provider survives', function () {
       db.collection('audit_events').find({ tenant, type: 'code.send-failed' }).toArray(),
     );
     expect(events).to.have.length(1);
+    expect(await dependencyErrors(provider.baseUrl, 'smtp')).to.equal(1);
+    // A send that failed does not count against the user's send budgets.
+    expect(await sendClaims(stack, tenant)).to.equal(0);
+    // The log says what failed and where, with the error's own code, and never the password.
+    const failure = logLines(provider.output).find(
+      (line) => line.msg === 'Could not send an email code',
+    );
+    expect(failure).to.include({ tenant });
+    expect(failure!.interaction).to.be.a('string');
+    expect((failure!.err as { code?: string }).code)
+      .to.be.a('string')
+      .and.not.equal('[Redacted]');
+    expect(provider.output).to.not.contain(PASSWORD);
 
     await stack.restoreInbox();
     const resent = await flow.browser.submit(failed, '/email-code/resend', {});
@@ -102,6 +145,7 @@ describe('faults the provider survives', function () {
       { stopAt: REDIRECT_URI },
     );
     expect(callback.url).to.match(new RegExp(`^${REDIRECT_URI}\\?code=`));
+    expect(await sendClaims(stack, tenant)).to.equal(1);
   });
 
   it('gives up on a mail server that never answers within a bounded time', async function () {

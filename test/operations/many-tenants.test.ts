@@ -1,7 +1,14 @@
 import { expect } from 'chai';
+import { advanceClock } from '../../provider/clock.ts';
+import { testEnvironment } from '../support/environment.ts';
 import { IsolatedStack } from '../support/isolated-stack.ts';
 import { REDIRECT_URI, relyingParty, signInWithPassword } from '../support/relying-party.ts';
-import { CLIENT_SECRET } from '../support/tenants.ts';
+import { CLIENT_SECRET, createTenant } from '../support/tenants.ts';
+
+async function heldInstances(baseUrl: string): Promise<number> {
+  const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+  return Number(/^idp_tenant_providers (\d+)/m.exec(metrics)?.[1]);
+}
 
 describe('many tenants in one process', function () {
   this.timeout(180000);
@@ -34,9 +41,7 @@ describe('many tenants in one process', function () {
         expect(discovery.status, `${tenant} round ${round}`).to.equal(200);
       }
     }
-    const metrics = await (await fetch(`${provider.baseUrl}/metrics`)).text();
-    const held = Number(/^idp_tenant_providers (\d+)/m.exec(metrics)?.[1]);
-    expect(held).to.be.within(1, 4);
+    expect(await heldInstances(provider.baseUrl)).to.equal(4);
 
     // An evicted tenant still signs people in, with sessions and keys from the database.
     const rp = await relyingParty(
@@ -47,5 +52,29 @@ describe('many tenants in one process', function () {
     const signIn = await signInWithPassword(rp, 'piet', 'correct horse battery staple');
     expect(signIn.afterPassword.url).to.match(new RegExp(`^${REDIRECT_URI}\\?code=`));
     expect(provider.output).to.not.match(/"level":50/);
+  });
+});
+
+describe('idle tenant instances', function () {
+  it('are dropped once idle past their time, while those in use stay, and the gauge follows', async function () {
+    const { provider, baseUrl } = testEnvironment();
+    const { tenants, config } = provider.runtime;
+    const idle = await createTenant();
+    const busy = await createTenant();
+    const discovery = (id: string) =>
+      fetch(`${baseUrl}/realms/${id}/.well-known/openid-configuration`);
+    expect(tenants.holds(idle.id) && tenants.holds(busy.id)).to.equal(true);
+
+    advanceClock(config.tenantCache.idleMs / 2);
+    expect((await discovery(busy.id)).status).to.equal(200);
+    advanceClock(config.tenantCache.idleMs / 2 + 1000);
+    expect(tenants.evictIdle()).to.be.at.least(1);
+
+    expect(tenants.holds(idle.id)).to.equal(false);
+    expect(tenants.holds(busy.id)).to.equal(true);
+    expect(await heldInstances(baseUrl)).to.equal(tenants.size);
+    // A dropped instance is rebuilt on its next request.
+    expect((await discovery(idle.id)).status).to.equal(200);
+    expect(tenants.holds(idle.id)).to.equal(true);
   });
 });

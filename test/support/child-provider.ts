@@ -48,7 +48,7 @@ export class ChildProvider {
     for (const stream of [this.#child.stdout!, this.#child.stderr!]) {
       stream.on(
         'data',
-        (chunk: Buffer) => (this.#output = (this.#output + chunk.toString()).slice(-4000)),
+        (chunk: Buffer) => (this.#output = (this.#output + chunk.toString()).slice(-200_000)),
       );
     }
     try {
@@ -61,6 +61,16 @@ export class ChildProvider {
   async stop(): Promise<void> {
     if (this.#child) await stopProcess(this.#child);
     this.#child = undefined;
+  }
+
+  /** Sends SIGTERM and resolves with the exit code once the process has ended by itself. */
+  async terminate(): Promise<number | null> {
+    const child = this.#child!;
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const code = await exited;
+    this.#child = undefined;
+    return code;
   }
 
   get output(): string {

@@ -2,6 +2,7 @@ import type { Context } from 'koa';
 import { recordAuditEvent } from '../../../adapters/audit-events.ts';
 import { chooseLocale, parseAcceptLanguage } from '../../i18n.ts';
 import { log } from '../../logger.ts';
+import { countDatabaseError } from '../../observability/metrics.ts';
 import type { Actor } from '../actor.ts';
 import { AdminError, invalidInput } from '../errors.ts';
 
@@ -16,11 +17,17 @@ export async function respondWithError(ctx: Context, error: unknown): Promise<vo
     log.error({ err: error, path: ctx.path }, 'An administration request failed unexpectedly');
   else
     log.info(
-      { code: known.code, detail: known.detail, path: ctx.path },
+      { refusal: known.code, detail: known.detail, path: ctx.path },
       'Refused an administration request',
     );
 
-  const failure = known ?? new AdminError('server-error', 500, 'error.try-again');
+  // An unreachable database is the caller's cue to retry: 503, like the pages.
+  const unavailable = !known && countDatabaseError(error);
+  const failure =
+    known ??
+    (unavailable
+      ? new AdminError('unavailable', 503, 'error.try-again')
+      : new AdminError('server-error', 500, 'error.try-again'));
   if (failure.code === 'forbidden') await recordRefusal(ctx, failure);
   if (failure.status === 401) {
     ctx.set('WWW-Authenticate', `Bearer realm="admin", error="invalid_token"`);
