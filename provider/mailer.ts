@@ -94,6 +94,31 @@ export async function renderEmailCode(message: EmailCodeMessage) {
 }
 
 /** nodemailer over SMTP with a bounded wait, so a slow mail server cannot hang a sign-in. */
+/**
+ * The longest a person waits for a send. The timeouts above bound each connection, but a send
+ * queued behind busy connections to a silent server would wait for several of them in turn.
+ */
+const SEND_DEADLINE_MS = 12_000;
+
+async function withinDeadline(sending: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = Object.assign(new Error('the mail server did not take the message in time'), {
+        code: 'ETIMEDOUT',
+      });
+      reject(error);
+    }, SEND_DEADLINE_MS);
+  });
+  // A send given up on may still finish or fail later; that outcome is not waited for.
+  sending.catch(() => undefined);
+  try {
+    await Promise.race([sending, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function createMailer(smtpUrl: string, from: string): Mailer {
   // A pool keeps a few SMTP connections open, so a code email does not wait for a new handshake.
   const transport: Transporter = nodemailer.createTransport({
@@ -108,13 +133,14 @@ export function createMailer(smtpUrl: string, from: string): Mailer {
     async sendEmailCode(message) {
       const { subject, html, text } = await renderEmailCode(message);
       // Exactly one recipient, the stored address, passed as an object: no header parsing applies.
-      await transport.sendMail({
+      const sending = transport.sendMail({
         from,
         to: { name: '', address: message.to },
         subject,
         html,
         text,
       });
+      await withinDeadline(sending);
       log.info({ locale: message.locale }, 'Sent an email code');
     },
     close() {

@@ -21,7 +21,7 @@ import { configureLogger } from '../../provider/logger.ts';
 import { MailInbox } from '../../test/support/mail.ts';
 import { bareFlow, productFlow, runFlows, type FlowResult } from './flows.ts';
 import { createFlowTenants, createManyTenants } from './setup.ts';
-import { fmt, peakRssMb, Samples } from './stats.ts';
+import { fmt, peakRssMb, RssWatch, Samples } from './stats.ts';
 import { serveTenants, type TenantFigures } from './tenants.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -36,6 +36,8 @@ const inbox = new MailInbox();
 const smtpUrl = await inbox.start();
 const children: ChildProcess[] = [];
 const report: Record<string, unknown> = {};
+// Figures from a run where flows failed are not figures of the product working.
+let failedFlows = 0;
 
 async function startServer(script: string, env: Record<string, string>) {
   const port = await freePort();
@@ -62,17 +64,20 @@ async function startServer(script: string, env: Record<string, string>) {
   return { child, url: `http://127.0.0.1:${port}` };
 }
 
-function summarize(name: string, concurrency: number, result: FlowResult) {
+function summarize(name: string, concurrency: number, result: FlowResult, watch: RssWatch) {
+  const rssMb = Math.round(watch.take());
+  failedFlows += result.failures;
   const steps = Object.entries(result.steps).map(
     ([step, samples]) => `${step} ${fmt(samples.percentile(50))}/${fmt(samples.percentile(99))}`,
   );
   const rate = result.flows / result.seconds;
   console.log(
-    `  ${name.padEnd(16)} c=${String(concurrency).padEnd(3)} ${rate.toFixed(1).padStart(6)} flows/s  p50/p99 ms: ${steps.join(', ')}${result.failures ? `  FAILURES ${result.failures}` : ''}`,
+    `  ${name.padEnd(16)} c=${String(concurrency).padEnd(3)} ${rate.toFixed(1).padStart(6)} flows/s  p50/p99 ms: ${steps.join(', ')}; peak RSS ${rssMb} MB${result.failures ? `  FAILURES ${result.failures}` : ''}`,
   );
   report[`${name} c=${concurrency}`] = {
     flowsPerSecond: Number(rate.toFixed(2)),
     failures: result.failures,
+    peakRssMb: rssMb,
     steps: Object.fromEntries(
       Object.entries(result.steps).map(([step, s]) => [
         step,
@@ -105,6 +110,8 @@ try {
   console.log('Flows (each worker signs in its own users; codes read from the SMTP receiver)');
   const product = await startServer('bin/idp.js', {});
   const bare = await startServer('scripts/bench/bare-provider.ts', {});
+  const productRss = new RssWatch(product.child.pid!);
+  const bareRss = new RssWatch(bare.child.pid!);
   const rates: Record<string, number> = {};
   for (const concurrency of CONCURRENCY) {
     const iterations = ITERATIONS[concurrency]!;
@@ -123,6 +130,7 @@ try {
         concurrency,
         iterations,
       ),
+      productRss,
     );
     const pwdFlow = await productFlow(
       `${product.url}/realms/bench-pwd`,
@@ -134,6 +142,7 @@ try {
       'password only',
       concurrency,
       await runFlows(pwdFlow, ['identifier', 'password', 'token'], concurrency, iterations),
+      productRss,
     );
     rates[`bare ${concurrency}`] = summarize(
       'bare library',
@@ -144,8 +153,11 @@ try {
         concurrency,
         iterations,
       ),
+      bareRss,
     );
   }
+  productRss.stop();
+  bareRss.stop();
   const productPeak = await peakRssMb(product.child.pid!);
   console.log(`  provider peak RSS during the flows: ${productPeak.toFixed(0)} MB`);
   report.providerPeakRssMb = Math.round(productPeak);
@@ -197,6 +209,10 @@ try {
     `${JSON.stringify(report, null, 2)}\n`,
   );
   console.log('Written to test-output/bench.json');
+  if (failedFlows) {
+    console.error(`${failedFlows} flows failed: the figures above are not to be trusted`);
+    process.exitCode = 1;
+  }
 } finally {
   await cleanUp();
 }

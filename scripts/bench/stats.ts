@@ -35,3 +35,29 @@ export async function currentRssMb(pid: number): Promise<number> {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN) / 1024;
 }
+
+/** Samples a process's RSS every 100 ms; `take` gives the highest seen since the last take. */
+export class RssWatch {
+  #highest = 0;
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(pid: number) {
+    this.#timer = setInterval(() => {
+      currentRssMb(pid).then(
+        (mb) => (this.#highest = Math.max(this.#highest, mb)),
+        () => undefined,
+      );
+    }, 100);
+    this.#timer.unref();
+  }
+
+  take(): number {
+    const highest = this.#highest;
+    this.#highest = 0;
+    return highest;
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+}

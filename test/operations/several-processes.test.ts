@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { Browser } from '../support/browser.ts';
+import { en } from '../../provider/messages/en.ts';
+import { Browser, textOf } from '../support/browser.ts';
 import { IsolatedStack } from '../support/isolated-stack.ts';
 import { codeFrom } from '../support/mail.ts';
 import {
@@ -72,5 +73,33 @@ describe('several provider processes on one database', function () {
     );
     expect(refused.url).to.not.contain(REDIRECT_URI);
     expect(refused.html).to.contain('Too many incorrect codes');
+  });
+
+  it('counts wrong passwords across both processes: after ten in all, the right one is refused', async function () {
+    const tenant = await stack.importTenant({ method: 'off' }, [
+      { username: 'kees', email: 'kees@processes.example' },
+    ]);
+    const first = await stack.startProvider();
+    const second = await stack.startProvider({ publicUrl: first.baseUrl });
+    const rp = await relyingParty(`${first.baseUrl}/realms/${tenant}`, 'workplace', CLIENT_SECRET);
+    const browser = new Browser();
+    const identifierPage = await browser.visit((await startAuthorization(rp)).url);
+    const onFirst = await browser.submit(identifierPage, '/identifier', { identifier: 'kees' });
+    const onSecond = { ...onFirst, url: onFirst.url.replace(first.baseUrl, second.baseUrl) };
+
+    for (let i = 0; i < 10; i++) {
+      const page = await browser.submit(i % 2 ? onSecond : onFirst, '/password', {
+        password: `wrong ${i}`,
+      });
+      expect(textOf(page.html)).to.contain(en['password.invalid']);
+    }
+    const refused = await browser.submit(
+      onSecond,
+      '/password',
+      { password: PASSWORD },
+      { stopAt: REDIRECT_URI },
+    );
+    expect(refused.url).to.not.contain(REDIRECT_URI);
+    expect(textOf(refused.html)).to.contain(en['password.locked']);
   });
 });
