@@ -93,7 +93,6 @@ export async function renderEmailCode(message: EmailCodeMessage) {
   return { subject, html: await render('html'), text: await render('text') };
 }
 
-/** nodemailer over SMTP with a bounded wait, so a slow mail server cannot hang a sign-in. */
 /**
  * The longest a person waits for a send. The timeouts above bound each connection, but a send
  * queued behind busy connections to a silent server would wait for several of them in turn.
@@ -119,6 +118,7 @@ async function withinDeadline(sending: Promise<unknown>): Promise<void> {
   }
 }
 
+/** nodemailer over SMTP with a bounded wait, so a slow mail server cannot hang a sign-in. */
 export function createMailer(smtpUrl: string, from: string): Mailer {
   // A pool keeps a few SMTP connections open, so a code email does not wait for a new handshake.
   const transport: Transporter = nodemailer.createTransport({

@@ -31,6 +31,21 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
+/** `idp serve` on the embedded defaults in `dataDir`, on free loopback ports. */
+async function servingEnv(dataDir: string) {
+  const [port, inbox] = await Promise.all([freePort(), freePort()]);
+  const env = {
+    DATA_DIR: dataDir,
+    PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    INBOX_PORT: String(inbox),
+    MONGODB_URI: '',
+    SMTP_URL: '',
+    LOG_LEVEL: 'warn',
+  };
+  return { port, inbox, env };
+}
+
 describe('the embedded defaults', function () {
   let dataDir: string;
 
@@ -44,16 +59,7 @@ describe('the embedded defaults', function () {
   it('imports, serves with FerretDB and MailDev on loopback, and stops both on SIGTERM', async function () {
     let ferretdbPort: number | undefined;
     this.timeout(90000);
-    const [port, inbox] = await Promise.all([freePort(), freePort()]);
-    const env = {
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      INBOX_PORT: String(inbox),
-      MONGODB_URI: '',
-      SMTP_URL: '',
-      LOG_LEVEL: 'warn',
-    };
+    const { port, inbox, env } = await servingEnv(dataDir);
 
     const imported = await run(['import', example], env);
     expect(imported.code, imported.out).to.equal(0);
@@ -98,16 +104,7 @@ describe('the embedded defaults', function () {
 
   it('stops everything it started when SIGTERM comes while it is still starting', async function () {
     this.timeout(90000);
-    const [port, inbox] = await Promise.all([freePort(), freePort()]);
-    const env = {
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      INBOX_PORT: String(inbox),
-      MONGODB_URI: '',
-      SMTP_URL: '',
-      LOG_LEVEL: 'warn',
-    };
+    const { port, inbox, env } = await servingEnv(dataDir);
     const portFile = path.join(dataDir, 'ferretdb', 'port');
     const server = spawn(process.execPath, [cli, 'serve'], { env: { ...process.env, ...env } });
     const exited = new Promise<number | null>((resolve) => server.on('exit', resolve));
