@@ -156,6 +156,10 @@ export async function sendNewCode(
     await audit(ctx, step, 'code.send-failed', user._id);
     return showAgain(ctx, step, 'send-failed');
   }
+  log.info(
+    { tenant: tenant._id, interaction: step.uid, account: user._id, tag: issued.tag },
+    'Sent an email code',
+  );
   await audit(ctx, step, 'code.sent', user._id, { tag: issued.tag });
   showAgain(ctx, step, notice);
 }

@@ -34,7 +34,8 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
 
 export let log: Logger = createLogger(process.env.LOG_LEVEL ?? 'info');
 
-export function configureLogger(level: string): Logger {
-  log = createLogger(level);
+/** Replaces the process's logger; `destination` (default: standard output) is for tests. */
+export function configureLogger(level: string, destination?: DestinationStream): Logger {
+  log = createLogger(level, destination);
   return log;
 }

@@ -3,7 +3,6 @@ import { LRUCache } from 'lru-cache';
 import nodemailer, { type Transporter } from 'nodemailer';
 import path from 'node:path';
 import { translator, type Locale } from './i18n.ts';
-import { log } from './logger.ts';
 import { viewsDir } from './pages.ts';
 
 export interface EmailCodeMessage {
@@ -141,7 +140,6 @@ export function createMailer(smtpUrl: string, from: string): Mailer {
         text,
       });
       await withinDeadline(sending);
-      log.info({ locale: message.locale }, 'Sent an email code');
     },
     close() {
       transport.close();

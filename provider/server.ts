@@ -15,6 +15,15 @@ import type { Runtime } from './runtime.ts';
 import { tenantForRequest } from './oidc/request-memo.ts';
 import { TENANT_ID } from './tenant-registry.ts';
 
+/** The stable log fields a path names: `/realms/{tenant}/interaction/{interaction}/...`. */
+function requestFields(path: string): { tenant?: string; interaction?: string } {
+  const [, realms, tenant, area, interaction] = path.split('/');
+  if (realms !== 'realms' || !tenant || !TENANT_ID.test(tenant)) return {};
+  // The interaction comes from the URL: only an id of the shape oidc-provider makes is logged.
+  const named = area === 'interaction' && interaction && /^[\w-]{1,64}$/.test(interaction);
+  return named ? { tenant, interaction } : { tenant };
+}
+
 /**
  * The one place that turns errors into responses. Expected errors show their catalogue message;
  * an unreachable database shows "try again" with 503; anything else is logged with its stack
@@ -30,9 +39,10 @@ async function errorPages(ctx: Context, next: Next): Promise<void> {
   } catch (caught) {
     const error = countDatabaseError(caught) ? tryAgainLater((caught as Error).message) : caught;
     const known = error instanceof ProductError;
+    const fields = { ...requestFields(ctx.path), path: ctx.path };
     if (known)
-      log.info({ refusal: error.code, detail: error.detail, path: ctx.path }, 'Refused a request');
-    else log.error({ err: error, path: ctx.path }, 'A request failed unexpectedly');
+      log.info({ ...fields, refusal: error.code, detail: error.detail }, 'Refused a request');
+    else log.error({ ...fields, err: error }, 'A request failed unexpectedly');
     const messageId = known ? error.messageId : 'error.try-again';
     await renderPage(
       ctx,

@@ -20,14 +20,20 @@ const errorEvents = [
 ];
 
 interface EventContext {
-  oidc?: { client?: { clientId?: string }; session?: { accountId?: string }; uid?: string };
+  oidc?: {
+    client?: { clientId?: string };
+    session?: { accountId?: string };
+    /** At the token endpoint there is no session; the grant's account is loaded instead. */
+    account?: { accountId?: string };
+    uid?: string;
+  };
 }
 
 function fieldsOf(tenant: string, ctx: EventContext | undefined) {
   return {
     tenant,
     client: ctx?.oidc?.client?.clientId,
-    account: ctx?.oidc?.session?.accountId,
+    account: ctx?.oidc?.session?.accountId ?? ctx?.oidc?.account?.accountId,
     interaction: ctx?.oidc?.uid,
   };
 }

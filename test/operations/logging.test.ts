@@ -1,6 +1,10 @@
 import { expect } from 'chai';
 import { Writable } from 'node:stream';
-import { createLogger } from '../../provider/logger.ts';
+import { configureLogger, createLogger } from '../../provider/logger.ts';
+import { testEnvironment } from '../support/environment.ts';
+import { codeFrom } from '../support/mail.ts';
+import { signInFully } from '../support/relying-party.ts';
+import { createTenant, PASSWORD } from '../support/tenants.ts';
 
 /** Log lines as an operator's collector would read them. */
 function capture() {
@@ -11,7 +15,7 @@ function capture() {
       done();
     },
   });
-  return { log: createLogger('info', destination), lines };
+  return { log: createLogger('info', destination), lines, destination };
 }
 
 describe('structured logs', function () {
@@ -65,5 +69,34 @@ describe('structured logs', function () {
     });
     expect(failure!.level).to.equal(50);
     expect(refusal!.refusal).to.equal('interaction_expired');
+  });
+
+  it('tell a whole sign-in with the stable fields, and never its code or password', async function () {
+    const everyone = { method: 'all', effectiveFrom: '2026-01-01T00:00:00Z' };
+    const user = { username: 'wim', email: 'wim@logs.example' };
+    const { id, rp } = await createTenant({ twoFactor: everyone, users: [user] });
+    const { inbox } = testEnvironment();
+    const { lines, destination } = capture();
+    configureLogger('info', destination);
+    let signedIn;
+    try {
+      signedIn = await signInFully(rp, inbox, { ...user, password: PASSWORD });
+    } finally {
+      configureLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+    }
+    const sent = lines.find((line) => line.msg === 'Sent an email code');
+    expect(sent).to.include({ tenant: id });
+    expect(sent!.interaction).to.be.a('string');
+    expect(sent!.account).to.equal(signedIn.tokens.claims()!.sub);
+    const issued = lines.find((line) => line.event === 'grant.success');
+    expect(issued).to.include({ tenant: id, client: 'workplace' });
+    expect(issued!.account).to.equal(signedIn.tokens.claims()!.sub);
+
+    const written = JSON.stringify(lines);
+    const code = codeFrom(await inbox.latestTo(user.email));
+    // On its own, not as digits inside a timestamp or a process id.
+    expect(written).to.not.match(new RegExp(`\\b${code}\\b`));
+    expect(written).to.not.contain(PASSWORD);
+    expect(written).to.not.contain(signedIn.tokens.access_token);
   });
 });
