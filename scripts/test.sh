@@ -11,4 +11,4 @@ echo "node $(node --version)"
 prettier --check . --log-level warn
 eslint .
 tsc -p .
-mocha "$@"
+exec mocha "$@"

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { freePort, waitForPort } from '../../provider/embedded/processes.ts';
 
 const cli = fileURLToPath(new URL('../../bin/idp.js', import.meta.url));
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const example = fileURLToPath(new URL('../../examples/demo-realm.json', import.meta.url));
 
 function run(args: string[], env: Record<string, string>) {
@@ -120,6 +121,29 @@ describe('the embedded defaults', function () {
     expect(await listening(ferretdbPort), 'FerretDB').to.equal(false);
     expect(await listening(inbox), 'MailDev').to.equal(false);
     expect(await listening(port), 'provider').to.equal(false);
+  });
+
+  it('stops the demo and everything it started when npm itself gets SIGTERM', async function () {
+    this.timeout(120000);
+    const { port, inbox, env } = await servingEnv(dataDir);
+    // npm runs scripts through `sh -c`, which passes no signal on: the scripts exec the server.
+    const demo = spawn('npm', ['run', '--silent', 'demo'], {
+      cwd: projectRoot,
+      env: { ...process.env, ...env },
+    });
+    let out = '';
+    demo.stdout.on('data', (chunk: Buffer) => (out += chunk));
+    demo.stderr.on('data', (chunk: Buffer) => (out += chunk));
+    const exited = new Promise<void>((resolve) => demo.on('exit', () => resolve()));
+    await waitForPort(port, 60000, demo).catch((error: Error) => {
+      throw new Error(`${error.message}\n${out}`);
+    });
+    const ferretdbPort = Number(await readFile(path.join(dataDir, 'ferretdb', 'port'), 'utf8'));
+    demo.kill('SIGTERM');
+    await exited;
+    expect(await listening(port), 'provider').to.equal(false);
+    expect(await listening(inbox), 'MailDev').to.equal(false);
+    expect(await listening(ferretdbPort), 'FerretDB').to.equal(false);
   });
 
   it('imports the example again without changing anything', async function () {
