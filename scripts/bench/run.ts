@@ -96,9 +96,15 @@ async function cleanUp() {
   await rm(dir, { recursive: true, force: true });
 }
 
-// An interrupted run still stops every process it started.
+// An interrupted run still stops every process it started. Output piped into a reader that
+// stops early (`| head`) ends the printing, not the run, so the clean-up still happens.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
+}
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
 }
 
 try {
