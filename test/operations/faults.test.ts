@@ -3,6 +3,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { Browser, textOf } from '../support/browser.ts';
 import { IsolatedStack, waitUntilOk } from '../support/isolated-stack.ts';
 import { codeFrom } from '../support/mail.ts';
+import { sample, scrape } from '../support/metrics.ts';
 import {
   finishAuthorization,
   REDIRECT_URI,
@@ -25,12 +26,7 @@ async function openPasswordPage(issuer: string, username: string) {
 }
 
 async function dependencyErrors(baseUrl: string, dependency: string): Promise<number> {
-  const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
-  const line = new RegExp(
-    `^idp_dependency_errors_total\\{dependency="${dependency}"\\} (\\d+)`,
-    'm',
-  );
-  return Number(line.exec(metrics)?.[1] ?? 0);
+  return sample(await scrape(baseUrl), 'idp_dependency_errors_total', { dependency });
 }
 
 /** The points the account's send budget has spent (one claim per send; see provider/limits.ts). */

@@ -2,12 +2,12 @@ import { expect } from 'chai';
 import { advanceClock } from '../../provider/clock.ts';
 import { testEnvironment } from '../support/environment.ts';
 import { IsolatedStack } from '../support/isolated-stack.ts';
+import { sample, scrape } from '../support/metrics.ts';
 import { REDIRECT_URI, relyingParty, signInWithPassword } from '../support/relying-party.ts';
 import { CLIENT_SECRET, createTenant } from '../support/tenants.ts';
 
 async function heldInstances(baseUrl: string): Promise<number> {
-  const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
-  return Number(/^idp_tenant_providers (\d+)/m.exec(metrics)?.[1]);
+  return sample(await scrape(baseUrl), 'idp_tenant_providers');
 }
 
 describe('many tenants in one process', function () {

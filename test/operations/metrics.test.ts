@@ -1,27 +1,10 @@
 import { expect } from 'chai';
 import { testEnvironment } from '../support/environment.ts';
+import { sample, scrape } from '../support/metrics.ts';
 import { signInFully, signInWithPassword, submitCode } from '../support/relying-party.ts';
 import { createTenant, PASSWORD } from '../support/tenants.ts';
 
-/** One sample from the Prometheus text format: the value of `name{labels}` (0 when absent). */
-function sample(text: string, name: string, labels: Record<string, string> = {}): number {
-  for (const line of text.split('\n')) {
-    const match = /^([a-z_]+)(?:\{([^}]*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const present = Object.fromEntries(
-      [...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].map(([, key, value]) => [key, value]),
-    );
-    if (Object.entries(labels).every(([key, value]) => present[key] === value))
-      return Number(match[3]);
-  }
-  return 0;
-}
-
-async function scrape(): Promise<string> {
-  const response = await fetch(`${testEnvironment().baseUrl}/metrics`);
-  expect(response.headers.get('content-type')).to.contain('text/plain');
-  return response.text();
-}
+const fromTestProvider = () => scrape(testEnvironment().baseUrl);
 
 const decided = (text: string, reason: string, required: string) =>
   sample(text, 'idp_two_factor_decisions_total', { reason, required });
@@ -42,10 +25,10 @@ describe('metrics for operators', function () {
     const everyone = { method: 'all', effectiveFrom: '2026-01-01T00:00:00Z' };
     const user = { username: 'mila', email: 'mila@metrics.example' };
     const { id, rp } = await createTenant({ twoFactor: everyone, users: [user] });
-    const before = await scrape();
+    const before = await fromTestProvider();
 
     await signInFully(rp, testEnvironment().inbox, { ...user, password: PASSWORD });
-    const after = await scrape();
+    const after = await fromTestProvider();
     const tenant = { tenant: id };
     expect(sample(after, 'idp_sign_ins_total', { ...tenant, method: 'mfa' })).to.equal(1);
     expect(sample(after, 'idp_email_codes_total', { ...tenant, outcome: 'sent' })).to.equal(1);
@@ -58,9 +41,9 @@ describe('metrics for operators', function () {
   it('count a password-only sign-in once, and wrong codes and passwords as failures', async function () {
     const user = { username: 'ruud', email: 'ruud@metrics.example' };
     const off = await createTenant({ users: [user] });
-    const before = await scrape();
+    const before = await fromTestProvider();
     await signInFully(off.rp, testEnvironment().inbox, { ...user, password: PASSWORD });
-    let after = await scrape();
+    let after = await fromTestProvider();
     expect(sample(after, 'idp_sign_ins_total', { tenant: off.id, method: 'pwd' })).to.equal(1);
     expect(decided(after, 'policy-off', 'false') - decided(before, 'policy-off', 'false')).to.equal(
       1,
@@ -71,7 +54,7 @@ describe('metrics for operators', function () {
     const coded = await createTenant({ twoFactor: everyone, users: [user] });
     const signIn = await signInWithPassword(coded.rp, 'ruud', PASSWORD);
     await submitCode(signIn, '000000');
-    after = await scrape();
+    after = await fromTestProvider();
     expect(
       sample(after, 'idp_password_failures_total', { tenant: off.id, outcome: 'failed' }),
     ).to.equal(1);
